@@ -1,0 +1,106 @@
+/* qvpn_engine.h — the correlation engine: feed(obs) -> verdict.
+ *
+ * Pure C11 + GLib.  One engine per capture file: the glue creates it in its init
+ * routine and destroys it in its cleanup routine.  Frames are fed once, in order, on
+ * the first pass; the verdicts the engine returns stay valid (and are owned by it)
+ * until qvpn_engine_free().  A verdict can still change after it was returned in one
+ * way only: its response_in link is filled when the response arrives, exactly as
+ * Wireshark's own request/response tracking does.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef QVPN_ENGINE_H
+#define QVPN_ENGINE_H
+
+#include "qvpn_obs.h"
+#include "qvpn_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the user can tune (the glue maps each member to a preference). */
+typedef struct qvpn_config {
+    uint16_t  ports[8];           /* QuickVPN TLS ports; 0 ends the list */
+    qvpn_addr gateways[8];        /* known gateways; len 0 ends the list */
+    int64_t   stall_timeout_ns;   /* IKE silence after which a stall is reported */
+    uint32_t  esp_one_way_pkts;   /* ESP packets one way, none back ... */
+    int64_t   esp_one_way_ns;     /* ... for at least this long -> esp_one_way */
+    int64_t   logout_window_ns;   /* TLS this soon after teardown is the logout */
+    uint32_t  max_sessions;       /* session-table cap (hostile captures) */
+} qvpn_config;
+
+/* Defaults: ports 443 and 60443, stall 10 s, one-way 10 packets over 5 s, logout
+ * window 30 s, 10000 sessions. */
+void qvpn_config_init(qvpn_config *cfg);
+
+/* A session: one client <-> gateway connection attempt.  Owned by the engine. */
+typedef struct qvpn_session {
+    uint32_t     id;              /* 1-based, in order of first packet */
+    qvpn_addr    client;          /* TLS client / IKE initiator */
+    qvpn_addr    gateway;         /* TLS server / IKE responder */
+    bool         roles_guessed;   /* capture started mid-flow: roles not seen */
+    bool         tls_only;        /* no IKE (yet): only a login attempt */
+    uint32_t     first_frame;
+    int64_t      first_ts_ns;
+    uint8_t      phases_seen;     /* bit per qvpn_phase reached */
+    qvpn_ike_state ike_state;     /* latest phase-1 state */
+    uint32_t     findings;        /* bit per qvpn_finding raised */
+    int64_t      time_to_tunnel_ns; /* -1 until ESP flowed both ways */
+    uint32_t     esp_out;         /* ESP packets client -> gateway (encaps) */
+    uint32_t     esp_in;          /* ESP packets gateway -> client (decaps) */
+} qvpn_session;
+
+/* The per-frame result; numbers are 0 / -1 when not applicable. */
+typedef struct qvpn_verdict {
+    const qvpn_session *session;  /* NULL: frame is not part of any VPN flow */
+    qvpn_phase     phase;
+    qvpn_step      step;
+    qvpn_ike_msg   ike_msg;
+    qvpn_ike_state ike_state;     /* QVPN_IKE_STATE_NONE on non-IKE frames */
+    bool           from_client;   /* direction of this frame */
+    uint32_t       response_in;   /* frame of the response (filled later) */
+    uint32_t       response_to;   /* frame of the request this answers */
+    qvpn_rtt_kind  rtt_kind;      /* which handshake this frame completes */
+    int64_t        rtt_ns;        /* -1 if none */
+    int64_t        time_to_tunnel_ns; /* on the frame that brings the tunnel up */
+    uint32_t       findings;      /* bit per qvpn_finding */
+    uint32_t       retrans_of;    /* original of an IKE retransmission */
+    qvpn_ike_state stall_state;   /* state an mm/qm stall was detected in */
+    uint16_t       notify_type;   /* error notify of qvpn_finding IKE_NOTIFY */
+    uint8_t        alert_desc;    /* TLS alert of TLS_ALERT / RST_AFTER_ALERT */
+    int64_t        gap_ns;        /* alert->RST time, or silence before a stall */
+} qvpn_verdict;
+
+typedef struct qvpn_engine qvpn_engine;
+
+qvpn_engine *qvpn_engine_new(const qvpn_config *cfg);
+void         qvpn_engine_free(qvpn_engine *eng);
+
+/* Feed one frame (first pass, frame order).  Returns the frame's verdict, owned by
+ * the engine, or NULL when the frame has nothing to do with a VPN flow (then the
+ * engine kept no memory for it). */
+const qvpn_verdict *qvpn_engine_feed(qvpn_engine *eng, const qvpn_obs *obs);
+
+/* Sessions in creation order, for statistics and the sessions table. */
+uint32_t            qvpn_engine_session_count(const qvpn_engine *eng);
+const qvpn_session *qvpn_engine_session(const qvpn_engine *eng, uint32_t id);
+bool                qvpn_engine_session_cap_hit(const qvpn_engine *eng);
+
+/* Text of a finding on a verdict: what was observed, and what is inferred from it.
+ * Writes NUL-terminated strings, truncated to the buffer sizes. */
+void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
+                           char *observed, size_t observed_len,
+                           char *inferred, size_t inferred_len);
+
+/* One-line verdict of a session ("connected", "stalled in MM_KEY_EXCH: ..."). */
+void qvpn_session_summary(const qvpn_session *s, char *buf, size_t len);
+
+/* Printable address ("213.16.33.141", "2001:db8::1"). */
+void qvpn_addr_to_str(const qvpn_addr *a, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QVPN_ENGINE_H */
