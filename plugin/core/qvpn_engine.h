@@ -49,7 +49,12 @@ typedef struct qvpn_session {
     int64_t      time_to_tunnel_ns; /* -1 until ESP flowed both ways */
     uint32_t     esp_out;         /* ESP packets client -> gateway (encaps) */
     uint32_t     esp_in;          /* ESP packets gateway -> client (decaps) */
+    uint8_t      ike_version;     /* 0 (no IKE), 1 or 2 */
+    uint16_t     notify_type;     /* last cleartext error notify, 0 if none */
+    uint8_t      alert_desc;      /* last cleartext fatal TLS alert */
 } qvpn_session;
+
+#define QVPN_ALERT_ENCRYPTED 0xff
 
 /* The per-frame result; numbers are 0 / -1 when not applicable. */
 typedef struct qvpn_verdict {
@@ -68,8 +73,10 @@ typedef struct qvpn_verdict {
     uint32_t       retrans_of;    /* original of an IKE retransmission */
     qvpn_ike_state stall_state;   /* state an mm/qm stall was detected in */
     uint16_t       notify_type;   /* error notify of qvpn_finding IKE_NOTIFY */
-    uint8_t        alert_desc;    /* TLS alert of TLS_ALERT / RST_AFTER_ALERT */
+    uint8_t        alert_desc;    /* TLS alert of TLS_ALERT / RST_AFTER_ALERT;
+                                     QVPN_ALERT_ENCRYPTED when not visible */
     int64_t        gap_ns;        /* alert->RST time, or silence before a stall */
+    uint32_t       esp_count;     /* ESP packets one way, on ESP_ONE_WAY / TUNNEL_UP */
 } qvpn_verdict;
 
 typedef struct qvpn_engine qvpn_engine;

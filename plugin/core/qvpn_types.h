@@ -110,14 +110,16 @@ typedef enum {
     QVPN_FINDING_COUNT
 } qvpn_finding;
 
-/* Which handshake a response completes (the tap and statistics group by this). */
+/* Which handshake a response completes (the tap and statistics group by this).
+ * Only request -> response pairs measured at the capture point count: MM2->MM3,
+ * AM2->AM3 and QM2->QM3 are the initiator's own processing time, not a round trip. */
 typedef enum {
     QVPN_RTT_NONE = 0,
     QVPN_RTT_TCP,               /* SYN -> SYN/ACK */
     QVPN_RTT_TLS,               /* ClientHello -> ServerHello */
     QVPN_RTT_MM12, QVPN_RTT_MM34, QVPN_RTT_MM56,
-    QVPN_RTT_AM12, QVPN_RTT_AM23,
-    QVPN_RTT_QM12, QVPN_RTT_QM23,
+    QVPN_RTT_AM12,
+    QVPN_RTT_QM12,
     QVPN_RTT_V2_SA_INIT, QVPN_RTT_V2_AUTH, QVPN_RTT_V2_CHILD_SA, QVPN_RTT_V2_INFO,
     QVPN_RTT_COUNT
 } qvpn_rtt_kind;
