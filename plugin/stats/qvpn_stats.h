@@ -1,0 +1,39 @@
+/* qvpn_stats.h — handshake RTT and session statistics, built from tap records only.
+ *
+ * Pure C11 + GLib like the engine: the epan side (qvpn_stats_tap.c) registers the
+ * tap listeners and hands each record here; printing goes into a GString so the
+ * same tables serve tshark -z, tests and the GUI.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef QVPN_STATS_H
+#define QVPN_STATS_H
+
+#include <glib.h>
+
+#include "qvpn_tap.h"
+
+typedef struct qvpn_stats qvpn_stats;
+
+/* Summary of one handshake kind (all sessions, or one). */
+typedef struct qvpn_rtt_agg {
+    uint32_t count;
+    int64_t  min_ns, max_ns, sum_ns;
+    uint32_t max_frame;
+} qvpn_rtt_agg;
+
+qvpn_stats *qvpn_stats_new(void);
+void        qvpn_stats_reset(qvpn_stats *st);
+void        qvpn_stats_free(qvpn_stats *st);
+
+/* Add one record; a frame already counted in this pass is ignored. */
+void        qvpn_stats_add(qvpn_stats *st, const qvpn_tap_rec *rec);
+
+const qvpn_rtt_agg *qvpn_stats_rtt(const qvpn_stats *st, qvpn_rtt_kind kind);
+
+void qvpn_stats_rtt_text(const qvpn_stats *st, const char *filter, GString *out);
+void qvpn_stats_rtt_json(const qvpn_stats *st, const char *filter, GString *out);
+void qvpn_stats_sessions_text(const qvpn_stats *st, const char *filter, GString *out);
+void qvpn_stats_sessions_json(const qvpn_stats *st, const char *filter, GString *out);
+
+#endif /* QVPN_STATS_H */
