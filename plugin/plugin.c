@@ -1,0 +1,121 @@
+/* plugin.c — qvpn's registration and entry points; nothing else.
+ *
+ * "QuickVPN analysis" (qvpn) is a post-dissector: after all other dissectors ran, it
+ * turns the frame's fields into one observation (qvpn_fields.c), feeds it to the
+ * engine (plugin/core/) and draws the verdict (qvpn_render.c).
+ *
+ * Compute once, render every pass.  Fields are only primed on the first pass, so the
+ * engine is fed only when the frame has not been visited; the verdict pointer is
+ * kept as the frame's proto data (file scope) and the tree, expert info and tap
+ * record are drawn from it on every pass, with or without a tree.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qvpn_compat.h"
+
+#include <epan/packet.h>
+#include <epan/proto_data.h>
+#include <epan/tap.h>
+
+#include "qvpn_engine.h"
+#include "qvpn_fields.h"
+#include "qvpn_prefs.h"
+#include "qvpn_render.h"
+#include "qvpn_tap.h"
+
+#ifndef PLUGIN_VERSION
+#error "PLUGIN_VERSION must be defined by the build (project(qvpn VERSION ...))"
+#endif
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = PLUGIN_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+#ifdef QVPN_HAVE_PLUGIN_DESCRIBE
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+#endif
+
+static int proto_qvpn = -1;
+static int qvpn_tap = -1;
+static dissector_handle_t qvpn_handle;
+
+/* One engine per capture file: created by the init routine, freed by cleanup. */
+static qvpn_engine *engine;
+
+/* Proto data key: k=0, v=const qvpn_verdict * of the frame (absent: no verdict). */
+#define QVPN_PROTO_DATA_VERDICT 0
+
+static int dissect_qvpn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    const qvpn_verdict *v = NULL;
+
+    if (!PINFO_FD_VISITED(pinfo)) {
+        qvpn_obs obs;
+        if (engine != NULL && qvpn_fields_extract(tree, pinfo, &obs))
+            v = qvpn_engine_feed(engine, &obs);
+        if (v != NULL)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_qvpn, QVPN_PROTO_DATA_VERDICT,
+                             (void *)v);
+    } else {
+        v = (const qvpn_verdict *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qvpn,
+                                                   QVPN_PROTO_DATA_VERDICT);
+    }
+    if (v == NULL)
+        return 0;
+
+    qvpn_render(tvb, pinfo, tree, v);
+    tap_queue_packet(qvpn_tap, pinfo, v);
+    return tvb_captured_length(tvb);
+}
+
+static void qvpn_init(void)
+{
+    qvpn_config cfg;
+
+    qvpn_prefs_to_config(&cfg);
+    engine = qvpn_engine_new(&cfg);
+}
+
+static void qvpn_cleanup(void)
+{
+    qvpn_engine_free(engine);
+    engine = NULL;
+}
+
+static void proto_register_qvpn(void)
+{
+    proto_qvpn = proto_register_protocol("QuickVPN analysis", "QuickVPN", "qvpn");
+    qvpn_render_register(proto_qvpn);
+    qvpn_prefs_register(proto_qvpn);
+
+    register_init_routine(qvpn_init);
+    register_cleanup_routine(qvpn_cleanup);
+
+    qvpn_tap = register_tap(QVPN_TAP_NAME);
+    qvpn_handle = create_dissector_handle(dissect_qvpn, proto_qvpn);
+    register_postdissector(qvpn_handle);
+}
+
+static void proto_reg_handoff_qvpn(void)
+{
+    /* All protocols exist now: resolve the fields qvpn reads. */
+    set_postdissector_wanted_hfids(qvpn_handle, qvpn_fields_resolve());
+    qvpn_prefs_handoff();
+}
+
+void plugin_register(void)
+{
+    static proto_plugin plug;
+
+    plug.register_protoinfo = proto_register_qvpn;
+    plug.register_handoff = proto_reg_handoff_qvpn;
+    proto_register_plugin(&plug);
+}
+
+#ifdef QVPN_HAVE_PLUGIN_DESCRIBE
+uint32_t plugin_describe(void)
+{
+    return WS_PLUGIN_DESC_DISSECTOR;   /* statistics add WS_PLUGIN_DESC_TAP_LISTENER */
+}
+#endif

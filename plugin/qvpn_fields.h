@@ -1,0 +1,25 @@
+/* qvpn_fields.h — the other dissectors' fields qvpn reads, and their extraction into
+ * a qvpn_obs.  The only glue file that knows foreign field names.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef QVPN_FIELDS_H
+#define QVPN_FIELDS_H
+
+#include "qvpn_compat.h"
+#include <epan/packet.h>
+
+#include "qvpn_obs.h"
+
+/* Resolve every wanted field name to all of its hfids (same-name registrations
+ * included); warn on names that do not resolve.  Call once all protocols are
+ * registered (handoff).  Returns a new GArray of int hfids for
+ * set_postdissector_wanted_hfids(), which takes ownership. */
+GArray *qvpn_fields_resolve(void);
+
+/* Fill *obs from the (primed) tree of the frame being dissected.  Returns false, and
+ * leaves *obs unspecified, when the frame carries none of TCP, ISAKMP, ESP or a
+ * NAT-T keepalive (the common case, kept cheap). */
+bool qvpn_fields_extract(proto_tree *tree, const packet_info *pinfo, qvpn_obs *obs);
+
+#endif /* QVPN_FIELDS_H */

@@ -1,0 +1,299 @@
+/* qvpn_render.c — the user interface of a verdict: qvpn.* fields, expert infos.
+ *
+ * Every label comes from the core's *_name() functions: the value_strings are
+ * filled from them at registration, so a phase or state is named in one place.
+ * Every item is generated (computed, not on the wire).  Nothing here decides
+ * anything; it only draws what the engine returned, identically on every pass.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qvpn_compat.h"
+
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+
+#include "qvpn_render.h"
+#include "qvpn_types.h"
+
+static int proto_qvpn = -1;
+
+static int hf_session           = -1;
+static int hf_client            = -1;
+static int hf_gateway           = -1;
+static int hf_client6           = -1;
+static int hf_gateway6          = -1;
+static int hf_phase             = -1;
+static int hf_step              = -1;
+static int hf_ike_msg           = -1;
+static int hf_ike_state         = -1;
+static int hf_response_in       = -1;
+static int hf_response_to       = -1;
+static int hf_rtt_kind          = -1;
+static int hf_rtt_tcp           = -1;
+static int hf_rtt_tls           = -1;
+static int hf_rtt_ike           = -1;
+static int hf_time_to_tunnel    = -1;
+static int hf_retransmission_of = -1;
+
+static gint ett_qvpn = -1;
+
+/* Value strings, filled from the core's names (one slot more: the terminator). */
+static value_string phase_vals[QVPN_PHASE_COUNT + 1];
+static value_string step_vals[QVPN_STEP_COUNT + 1];
+static value_string ike_msg_vals[QVPN_IKE_MSG_COUNT + 1];
+static value_string ike_state_vals[QVPN_IKE_STATE_COUNT + 1];
+static value_string rtt_kind_vals[QVPN_RTT_COUNT + 1];
+
+/* One expert info per qvpn_finding, indexed by the enum. */
+static const struct {
+    int group;
+    int severity;
+} finding_expert[] = {
+    [QVPN_FINDING_RST_AFTER_ALERT]    = { PI_SEQUENCE,      PI_WARN },
+    [QVPN_FINDING_MM_STALL]           = { PI_SEQUENCE,      PI_WARN },
+    [QVPN_FINDING_QM_STALL]           = { PI_SEQUENCE,      PI_WARN },
+    [QVPN_FINDING_IKE_RETRANSMISSION] = { PI_SEQUENCE,      PI_NOTE },
+    [QVPN_FINDING_IKE_NOTIFY]         = { PI_RESPONSE_CODE, PI_WARN },
+    [QVPN_FINDING_TLS_ALERT]          = { PI_RESPONSE_CODE, PI_WARN },
+    [QVPN_FINDING_ESP_ONE_WAY]        = { PI_SEQUENCE,      PI_WARN },
+    [QVPN_FINDING_TUNNEL_UP]          = { PI_SEQUENCE,      PI_CHAT },
+    [QVPN_FINDING_SESSION_CAP]        = { PI_SEQUENCE,      PI_WARN },
+};
+_Static_assert(sizeof(finding_expert) / sizeof(finding_expert[0]) == QVPN_FINDING_COUNT,
+               "finding_expert[] must have one entry per qvpn_finding");
+
+static expert_field    ei_finding[QVPN_FINDING_COUNT];
+static ei_register_info ei_reg[QVPN_FINDING_COUNT];
+_Static_assert(sizeof(ei_finding) / sizeof(ei_finding[0]) == QVPN_FINDING_COUNT,
+               "ei_finding[] is indexed by qvpn_finding");
+
+#define FILL_VALS(vals, count, name_fn, type)               \
+    do {                                                    \
+        for (unsigned i_ = 0; i_ < (count); i_++) {         \
+            (vals)[i_].value  = i_;                         \
+            (vals)[i_].strptr = name_fn((type)i_);          \
+        }                                                   \
+        (vals)[count].value  = 0;                           \
+        (vals)[count].strptr = NULL;                        \
+    } while (0)
+
+void qvpn_render_register(int proto)
+{
+    proto_qvpn = proto;
+
+    FILL_VALS(phase_vals,     QVPN_PHASE_COUNT,     qvpn_phase_name,     qvpn_phase);
+    FILL_VALS(step_vals,      QVPN_STEP_COUNT,      qvpn_step_name,      qvpn_step);
+    FILL_VALS(ike_msg_vals,   QVPN_IKE_MSG_COUNT,   qvpn_ike_msg_name,   qvpn_ike_msg);
+    FILL_VALS(ike_state_vals, QVPN_IKE_STATE_COUNT, qvpn_ike_state_name, qvpn_ike_state);
+    FILL_VALS(rtt_kind_vals,  QVPN_RTT_COUNT,       qvpn_rtt_kind_name,  qvpn_rtt_kind);
+
+    static hf_register_info hf[] = {
+        { &hf_session,
+          { "Session", "qvpn.session", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "QuickVPN session: one client-gateway connection attempt, numbered from 1"
+            " in order of its first packet", HFILL } },
+        { &hf_client,
+          { "Client", "qvpn.client", FT_IPv4, BASE_NONE, NULL, 0x0,
+            "IPv4 address of the session's client (TLS client, IKE initiator)", HFILL } },
+        { &hf_gateway,
+          { "Gateway", "qvpn.gateway", FT_IPv4, BASE_NONE, NULL, 0x0,
+            "IPv4 address of the session's gateway (TLS server, IKE responder)", HFILL } },
+        { &hf_client6,
+          { "Client", "qvpn.client6", FT_IPv6, BASE_NONE, NULL, 0x0,
+            "IPv6 address of the session's client (TLS client, IKE initiator)", HFILL } },
+        { &hf_gateway6,
+          { "Gateway", "qvpn.gateway6", FT_IPv6, BASE_NONE, NULL, 0x0,
+            "IPv6 address of the session's gateway (TLS server, IKE responder)", HFILL } },
+        { &hf_phase,
+          { "Phase", "qvpn.phase", FT_UINT8, BASE_DEC, VALS(phase_vals), 0x0,
+            "QuickVPN check this packet belongs to: Connection (TLS login), Policy"
+            " activation (IKE), Network verification (ESP), Teardown", HFILL } },
+        { &hf_step,
+          { "Step", "qvpn.step", FT_UINT8, BASE_DEC, VALS(step_vals), 0x0,
+            "Exchange within the phase (TCP/TLS handshake, IKE Main/Quick Mode, ESP, ...)",
+            HFILL } },
+        { &hf_ike_msg,
+          { "IKE message", "qvpn.ike.msg", FT_UINT8, BASE_DEC, VALS(ike_msg_vals), 0x0,
+            "Place of this ISAKMP message in its exchange (MM1-MM6, AM1-AM3, QM1-QM3, ...)",
+            HFILL } },
+        { &hf_ike_state,
+          { "IKE state", "qvpn.ike.state", FT_UINT8, BASE_DEC, VALS(ike_state_vals), 0x0,
+            "Phase-1 state after this message, as Cisco IOS `show crypto isakmp sa` names"
+            " it (MM_NO_STATE, MM_SA_SETUP, MM_KEY_EXCH, QM_IDLE, ...)", HFILL } },
+        { &hf_response_in,
+          { "Response in", "qvpn.response_in", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "The response to this handshake request is in this frame", HFILL } },
+        { &hf_response_to,
+          { "Request in", "qvpn.response_to", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "This is the response to the handshake request in this frame", HFILL } },
+        { &hf_rtt_kind,
+          { "Handshake", "qvpn.rtt.kind", FT_UINT8, BASE_DEC, VALS(rtt_kind_vals), 0x0,
+            "Which request/response pair the round-trip time of this frame measures",
+            HFILL } },
+        { &hf_rtt_tcp,
+          { "TCP handshake RTT", "qvpn.rtt.tcp", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time from the client's SYN to the gateway's SYN/ACK. Unlike"
+            " tcp.analysis.initial_rtt (SYN to the ACK that completes the three-way"
+            " handshake), this is the gateway's share only", HFILL } },
+        { &hf_rtt_tls,
+          { "TLS handshake RTT", "qvpn.rtt.tls", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time from the TLS ClientHello to the ServerHello", HFILL } },
+        { &hf_rtt_ike,
+          { "IKE RTT", "qvpn.rtt.ike", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time from an IKE request to its response (MM1->MM2, MM3->MM4, MM5->MM6,"
+            " QM1->QM2, IKEv2 exchanges, ...; qvpn.rtt.kind says which)", HFILL } },
+        { &hf_time_to_tunnel,
+          { "Time to tunnel", "qvpn.time_to_tunnel", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time from the session's first packet to the tunnel being up (ESP seen in"
+            " both directions)", HFILL } },
+        { &hf_retransmission_of,
+          { "Retransmission of", "qvpn.retransmission_of", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RETRANS_PREV), 0x0,
+            "This IKE message repeats the one in this frame", HFILL } },
+    };
+
+    static gint *ett[] = { &ett_qvpn };
+
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+
+    for (unsigned f = 0; f < QVPN_FINDING_COUNT; f++) {
+        ei_finding[f] = (expert_field)EI_INIT;
+        ei_register_info r = {
+            &ei_finding[f],
+            { g_strdup_printf("qvpn.%s", qvpn_finding_abbrev((qvpn_finding)f)),
+              finding_expert[f].group, finding_expert[f].severity,
+              qvpn_finding_title((qvpn_finding)f), EXPFILL }
+        };
+        ei_reg[f] = r;
+    }
+    expert_module_t *em = expert_register_protocol(proto);
+    expert_register_field_array(em, ei_reg, array_length(ei_reg));
+}
+
+/* --- drawing --------------------------------------------------------------------- */
+
+static nstime_t ns_to_nstime(int64_t ns)
+{
+    nstime_t t;
+    t.secs  = (time_t)(ns / 1000000000);
+    t.nsecs = (int)(ns % 1000000000);
+    return t;
+}
+
+static void add_generated(proto_item *pi)
+{
+    if (pi != NULL)
+        proto_item_set_generated(pi);
+}
+
+static void add_addr(proto_tree *t, tvbuff_t *tvb, int hf4, int hf6, const qvpn_addr *a)
+{
+    if (a->len == 4) {
+        ws_in4_addr v4;
+        memcpy(&v4, a->bytes, 4);   /* network byte order, as FT_IPv4 wants */
+        add_generated(proto_tree_add_ipv4(t, hf4, tvb, 0, 0, v4));
+    } else if (a->len == 16) {
+        ws_in6_addr v6;
+        memcpy(v6.bytes, a->bytes, 16);
+        add_generated(proto_tree_add_ipv6(t, hf6, tvb, 0, 0, &v6));
+    }
+}
+
+static void add_time(proto_tree *t, tvbuff_t *tvb, int hf, int64_t ns)
+{
+    nstime_t ts = ns_to_nstime(ns);
+    add_generated(proto_tree_add_time(t, hf, tvb, 0, 0, &ts));
+}
+
+static void add_frame(proto_tree *t, tvbuff_t *tvb, int hf, uint32_t frame)
+{
+    if (frame != 0)
+        add_generated(proto_tree_add_uint(t, hf, tvb, 0, 0, frame));
+}
+
+static int rtt_hf(qvpn_rtt_kind k)
+{
+    switch (k) {
+    case QVPN_RTT_NONE:
+    case QVPN_RTT_COUNT:
+        return -1;
+    case QVPN_RTT_TCP:
+        return hf_rtt_tcp;
+    case QVPN_RTT_TLS:
+        return hf_rtt_tls;
+    default:
+        return hf_rtt_ike;      /* every IKEv1 and IKEv2 exchange */
+    }
+}
+
+static proto_item *add_top(tvbuff_t *tvb, proto_tree *tree, const qvpn_verdict *v)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_qvpn, tvb, 0, 0, ENC_NA);
+
+    if (ti == NULL)
+        return NULL;
+    proto_item_set_generated(ti);
+    proto_item_append_text(ti, ": ");
+    if (v->session != NULL)
+        proto_item_append_text(ti, "Session %u, ", v->session->id);
+    proto_item_append_text(ti, "%s, %s", qvpn_phase_name(v->phase), qvpn_step_name(v->step));
+    if (v->ike_msg != QVPN_IKE_MSG_NONE)
+        proto_item_append_text(ti, " %s", qvpn_ike_msg_name(v->ike_msg));
+    if (v->ike_state != QVPN_IKE_STATE_NONE)
+        proto_item_append_text(ti, ", %s", qvpn_ike_state_name(v->ike_state));
+    return ti;
+}
+
+static void add_findings(packet_info *pinfo, proto_item *ti, const qvpn_verdict *v)
+{
+    char observed[256], inferred[256];
+
+    for (unsigned f = 0; f < QVPN_FINDING_COUNT; f++) {
+        if (!(v->findings & (UINT32_C(1) << f)))
+            continue;
+        observed[0] = inferred[0] = '\0';
+        qvpn_finding_describe(v, (qvpn_finding)f, observed, sizeof(observed),
+                              inferred, sizeof(inferred));
+        if (inferred[0] != '\0')
+            expert_add_info_format(pinfo, ti, &ei_finding[f], "%s: %s (%s)",
+                                   qvpn_finding_title((qvpn_finding)f), observed, inferred);
+        else
+            expert_add_info_format(pinfo, ti, &ei_finding[f], "%s: %s",
+                                   qvpn_finding_title((qvpn_finding)f), observed);
+    }
+}
+
+void qvpn_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qvpn_verdict *v)
+{
+    proto_item *ti = add_top(tvb, tree, v);
+    proto_tree *t = proto_item_add_subtree(ti, ett_qvpn);
+
+    if (v->session != NULL) {
+        add_generated(proto_tree_add_uint(t, hf_session, tvb, 0, 0, v->session->id));
+        add_addr(t, tvb, hf_client, hf_client6, &v->session->client);
+        add_addr(t, tvb, hf_gateway, hf_gateway6, &v->session->gateway);
+    }
+    add_generated(proto_tree_add_uint(t, hf_phase, tvb, 0, 0, v->phase));
+    add_generated(proto_tree_add_uint(t, hf_step, tvb, 0, 0, v->step));
+    if (v->ike_msg != QVPN_IKE_MSG_NONE)
+        add_generated(proto_tree_add_uint(t, hf_ike_msg, tvb, 0, 0, v->ike_msg));
+    if (v->ike_state != QVPN_IKE_STATE_NONE)
+        add_generated(proto_tree_add_uint(t, hf_ike_state, tvb, 0, 0, v->ike_state));
+    add_frame(t, tvb, hf_response_in, v->response_in);
+    add_frame(t, tvb, hf_response_to, v->response_to);
+    if (v->rtt_kind != QVPN_RTT_NONE && v->rtt_ns >= 0) {
+        add_generated(proto_tree_add_uint(t, hf_rtt_kind, tvb, 0, 0, v->rtt_kind));
+        if (rtt_hf(v->rtt_kind) != -1)
+            add_time(t, tvb, rtt_hf(v->rtt_kind), v->rtt_ns);
+    }
+    if (v->time_to_tunnel_ns >= 0 && (v->findings & (UINT32_C(1) << QVPN_FINDING_TUNNEL_UP)))
+        add_time(t, tvb, hf_time_to_tunnel, v->time_to_tunnel_ns);
+    add_frame(t, tvb, hf_retransmission_of, v->retrans_of);
+
+    add_findings(pinfo, ti, v);
+}
