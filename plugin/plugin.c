@@ -21,6 +21,7 @@
 #include "qvpn_fields.h"
 #include "qvpn_prefs.h"
 #include "qvpn_render.h"
+#include "qvpn_stats_tap.h"
 #include "qvpn_tap.h"
 
 #ifndef PLUGIN_VERSION
@@ -43,29 +44,49 @@ static dissector_handle_t qvpn_handle;
 /* One engine per capture file: created by the init routine, freed by cleanup. */
 static qvpn_engine *engine;
 
-/* Proto data key: k=0, v=const qvpn_verdict * of the frame (absent: no verdict). */
-#define QVPN_PROTO_DATA_VERDICT 0
+/* Proto data key 0: k=0, v=qvpn_tap_rec * of the frame (file scope; absent: the
+ * frame has no verdict).  The record points at the engine-owned verdict. */
+#define QVPN_PROTO_DATA_REC 0
+
+/* First pass: observe, feed, keep the result.  NULL when the frame is not VPN. */
+static const qvpn_tap_rec *analyse(proto_tree *tree, packet_info *pinfo)
+{
+    qvpn_obs obs;
+    const qvpn_verdict *v;
+    qvpn_tap_rec *rec;
+
+    if (engine == NULL || !qvpn_fields_extract(tree, pinfo, &obs))
+        return NULL;
+    v = qvpn_engine_feed(engine, &obs);
+    if (v == NULL)
+        return NULL;
+    rec = wmem_new0(wmem_file_scope(), qvpn_tap_rec);
+    rec->v = v;
+    rec->frame = pinfo->num;
+    rec->rel_ts_ns = (int64_t)pinfo->rel_ts.secs * 1000000000 + pinfo->rel_ts.nsecs;
+    rec->sport = obs.sport;
+    rec->dport = obs.dport;
+    rec->udp = !obs.tcp.present && (obs.sport != 0 || obs.dport != 0);
+    rec->has_spi = obs.esp.present;
+    rec->spi = obs.esp.spi;
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_qvpn, QVPN_PROTO_DATA_REC, rec);
+    return rec;
+}
 
 static int dissect_qvpn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    const qvpn_verdict *v = NULL;
+    const qvpn_tap_rec *rec;
 
-    if (!PINFO_FD_VISITED(pinfo)) {
-        qvpn_obs obs;
-        if (engine != NULL && qvpn_fields_extract(tree, pinfo, &obs))
-            v = qvpn_engine_feed(engine, &obs);
-        if (v != NULL)
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_qvpn, QVPN_PROTO_DATA_VERDICT,
-                             (void *)v);
-    } else {
-        v = (const qvpn_verdict *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qvpn,
-                                                   QVPN_PROTO_DATA_VERDICT);
-    }
-    if (v == NULL)
+    if (!PINFO_FD_VISITED(pinfo))
+        rec = analyse(tree, pinfo);
+    else
+        rec = (const qvpn_tap_rec *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qvpn,
+                                                     QVPN_PROTO_DATA_REC);
+    if (rec == NULL)
         return 0;
 
-    qvpn_render(tvb, pinfo, tree, v);
-    tap_queue_packet(qvpn_tap, pinfo, v);
+    qvpn_render(tvb, pinfo, tree, rec->v);
+    tap_queue_packet(qvpn_tap, pinfo, rec);
     return tvb_captured_length(tvb);
 }
 
@@ -93,6 +114,7 @@ static void proto_register_qvpn(void)
     register_cleanup_routine(qvpn_cleanup);
 
     qvpn_tap = register_tap(QVPN_TAP_NAME);
+    qvpn_stats_register();
     qvpn_handle = create_dissector_handle(dissect_qvpn, proto_qvpn);
     register_postdissector(qvpn_handle);
 }
@@ -116,6 +138,6 @@ void plugin_register(void)
 #ifdef QVPN_HAVE_PLUGIN_DESCRIBE
 uint32_t plugin_describe(void)
 {
-    return WS_PLUGIN_DESC_DISSECTOR;   /* statistics add WS_PLUGIN_DESC_TAP_LISTENER */
+    return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER;
 }
 #endif

@@ -15,6 +15,11 @@
  *   - FT_BYTES getters return GBytes * from 4.2                 -> bytes read from the tvb
  *   - uint/bool preference variable types (guint/gboolean vs unsigned/bool)
  *                                                               -> qvpn_pref_uint_t
+ *   - stat_tap_init_cb returns bool from 4.6 (void before)      -> QVPN_STAT_INIT_RET/RETURN
+ *   - stats_tree menu separator "/" -> "//" and
+ *     stats_tree_register_plugin() returns stats_tree_cfg * from 4.4
+ *                                                               -> QVPN_MENU_SEP,
+ *                                                                  QVPN_STATS_TREE_REGISTER
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -47,5 +52,28 @@
 /* The variable type prefs_register_uint_preference() takes: guint (4.0), unsigned
  * (4.4+); both are `unsigned int`, so one typedef serves every version. */
 typedef unsigned int qvpn_pref_uint_t;
+
+/* stat_tap_ui init callback: `void f(const char *, void *)` up to 4.4, `bool` from
+ * 4.6 (verified on 4.6 headers; returning false reports a bad -z argument). */
+#if QVPN_WS_VERSION >= 406
+# define QVPN_STAT_INIT_RET    bool
+# define QVPN_STAT_INIT_RETURN return true
+#else
+# define QVPN_STAT_INIT_RET    void
+# define QVPN_STAT_INIT_RETURN return
+#endif
+
+/* stats_tree menu path separator: "/" up to 4.2, STATS_TREE_MENU_SEPARATOR "//"
+ * from the new stats_tree API (4.3 development, 4.4 release). */
+#if QVPN_WS_VERSION >= 403
+# define QVPN_MENU_SEP "//"
+#else
+# define QVPN_MENU_SEP "/"
+#endif
+
+/* stats_tree_register_plugin() returns void (4.0) or stats_tree_cfg * (4.4+);
+ * the cast to void serves both without a version test. */
+#define QVPN_STATS_TREE_REGISTER(tap, abbr, name, flags, packet, init, cleanup) \
+    ((void)stats_tree_register_plugin((tap), (abbr), (name), (flags), (packet), (init), (cleanup)))
 
 #endif /* QVPN_COMPAT_H */

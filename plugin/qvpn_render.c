@@ -291,7 +291,7 @@ void qvpn_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qvpn
         if (rtt_hf(v->rtt_kind) != -1)
             add_time(t, tvb, rtt_hf(v->rtt_kind), v->rtt_ns);
     }
-    if (v->time_to_tunnel_ns >= 0 && (v->findings & (UINT32_C(1) << QVPN_FINDING_TUNNEL_UP)))
+    if (v->time_to_tunnel_ns >= 0)
         add_time(t, tvb, hf_time_to_tunnel, v->time_to_tunnel_ns);
     add_frame(t, tvb, hf_retransmission_of, v->retrans_of);
 
