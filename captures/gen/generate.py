@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""Regenerate the qvpn capture corpus, byte for byte.
+
+    /usr/bin/python3 captures/gen/generate.py                 # into captures/
+    /usr/bin/python3 captures/gen/generate.py --out DIR       # into DIR/
+    /usr/bin/python3 captures/gen/generate.py --only NAME ... # some captures only
+    /usr/bin/python3 captures/gen/generate.py --bench N --out FILE[.pcap|.pcapng]
+
+Writes quickvpn-reference.pcapng, scenarios/<name>.pcap[ng] and
+scenarios/keyframes.json (frame numbers of each capture's key events).
+No input is read: every byte follows from the fixed seeds in qvgen/.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from qvgen import reference, scenarios, bench  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def write_corpus(out, only=None, verbose=True):
+    os.makedirs(os.path.join(out, 'scenarios'), exist_ok=True)
+    keyframes = {}
+    jobs = [('quickvpn-reference', 'pcapng', reference.build, 'quickvpn-reference.pcapng')]
+    for name, fmt, fn in scenarios.SCENARIOS:
+        jobs.append((name, fmt, fn, os.path.join('scenarios', '%s.%s' % (name, fmt))))
+    for name, fmt, fn, rel in jobs:
+        if only and name not in only:
+            continue
+        t = time.time()
+        cap = fn()
+        keys = cap.write(os.path.join(out, rel), fmt)
+        if name == 'quickvpn-reference':
+            reference.check(keys)
+        keyframes[name] = {'file': rel, 'frames': len(cap.pkts),
+                           'events': {k: v for k, v in sorted(keys.items())}}
+        if verbose:
+            print('%-28s %6d frames  %.2fs' % (rel, len(cap.pkts), time.time() - t))
+    if not only:
+        with open(os.path.join(out, 'scenarios', 'keyframes.json'), 'w') as f:
+            json.dump(keyframes, f, indent=1, sort_keys=True)
+            f.write('\n')
+    return keyframes
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--out', help='output directory (corpus) or file (bench); default: captures/')
+    ap.add_argument('--only', nargs='+', help='generate only these captures (no keyframes.json)')
+    ap.add_argument('--bench', type=int, metavar='N',
+                    help='write one large capture of N QuickVPN sessions (about 520 frames each) '
+                         'with background traffic; --bench 2000 gives over 1,000,000 frames')
+    ap.add_argument('--quiet', action='store_true')
+    a = ap.parse_args(argv)
+    if a.bench is not None:
+        if not a.out:
+            ap.error('--bench needs --out FILE')
+        fmt = 'pcapng' if a.out.endswith('.pcapng') else 'pcap'
+        t = time.time()
+        n = bench.write(a.out, a.bench, fmt)
+        if not a.quiet:
+            print('%s: %d sessions, %d frames, %.1fs' % (a.out, a.bench, n, time.time() - t))
+        return 0
+    out = a.out or os.path.dirname(HERE)
+    write_corpus(out, a.only, verbose=not a.quiet)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

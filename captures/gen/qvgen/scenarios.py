@@ -1,0 +1,308 @@
+"""The scenario corpus: one small capture per failure pattern (captures/scenarios/).
+
+Each function returns a Capture; SCENARIOS lists (name, format, function).
+Addresses are from the documentation ranges (192.0.2.0/24, 198.51.100.0/24,
+203.0.113.0/24) or private ranges.  Seeds and start dates are fixed per scenario.
+"""
+import calendar
+
+from . import quickvpn as qv
+from . import ike
+from .background import Lan, https_session, web_cert, dns_query, dns_response
+from .capture import Capture
+from .net import Site
+
+
+def epoch_us(y, mo, d, h, mi, s, micro):
+    return calendar.timegm((y, mo, d, h, mi, s)) * 1000000 + micro
+
+
+def rand_mac(r, oui):
+    return oui + ':' + ':'.join('%02x' % r.randrange(256) for _ in range(3))
+
+
+def client_capture(name, seed, t0, client_ip, router_ip, gw_ip, rtt, port=443, nat_t=False,
+                   gw_ttl=52, neighbors=(23, 57, 130, 201), dns_ip='192.0.2.53', v2=False):
+    """A capture taken with Wireshark on the client PC (client on a /24 LAN)."""
+    import random
+    mr = random.Random(seed * 7 + 1)
+    client_mac = rand_mac(mr, '00:1e:4f')     # Dell
+    router_mac = rand_mac(mr, '00:18:39')     # Cisco-Linksys
+    net = '.'.join(client_ip.split('.')[:3]) + '.0'
+    site = Site(net, 24, router_mac, capture_mac=client_mac)
+    cap = Capture(name, site, seed, t0)
+    r = cap.rng
+    cli = cap.host('client', client_ip, 128, mac=client_mac, local=True)
+    router = cap.host('router', router_ip, 64, mac=router_mac, local=True, ipid_step=(1, 20))
+    gw = cap.host('gateway', gw_ip, gw_ttl, ipid_step=(1, 3))
+    prefix = net.rsplit('.', 1)[0]
+    nbs = [cap.host('n%d' % i, '%s.%d' % (prefix, i), 128, local=True, ipid_step=(1, 30),
+                    mac=rand_mac(mr, '00:0c:29')) for i in neighbors]
+    dns = cap.host('dns', dns_ip, 58, ipid_step=(1, 80))
+    remote = [cap.host('r1', '198.51.100.201', 55, ipid_step=(1, 200)),
+              cap.host('r2', '203.0.113.201', 47, ipid_step=(1, 200))]
+    lan = Lan(cap, cli, router, nbs, dns, remote)
+    peer = qv.Peer(cap, cli, gw, rtt, 'client', port=port, nat_t=nat_t, cert=qv.gateway_cert(r), v2=v2)
+    return cap, peer, lan
+
+
+def jit(cap, t, spread=0.45):
+    """A start time that is not a round number."""
+    return t + cap.rng.uniform(0.0, spread)
+
+
+def background(lan, t_end, per_second=0.5, start=0.0):
+    lan.emit('arp_router', start) if lan.me else None
+    lan.fill(start, t_end, max(2, int((t_end - start) * per_second)))
+
+# ---------------------------------------------------------------------- successes
+
+
+def success_60443():
+    cap, p, lan = client_capture('success-60443', 6044301, epoch_us(2011, 4, 12, 8, 15, 42, 118204),
+                                 '192.0.2.57', '192.0.2.1', '198.51.100.20', rtt=0.042, port=60443)
+    t = qv.success(p, jit(cap, 1.3), 's1', esp_secs=24.0, esp_before_qm3=True)
+    background(lan, t + 1.5)
+    return cap
+
+
+def success_nat_t():
+    cap, p, lan = client_capture('success-nat-t', 4500001, epoch_us(2011, 6, 3, 19, 4, 7, 550123),
+                                 '192.168.1.34', '192.168.1.1', '203.0.113.5', rtt=0.061, nat_t=True,
+                                 neighbors=(20, 35, 102))
+    t = qv.success(p, jit(cap, 0.8), 's1', esp_secs=46.0, bulk=2)
+    background(lan, t + 1.2)
+    return cap
+
+
+def reconnect():
+    cap, p, lan = client_capture('reconnect', 7070001, epoch_us(2012, 1, 23, 10, 31, 5, 7311),
+                                 '192.0.2.140', '192.0.2.1', '198.51.100.30', rtt=0.038)
+    t = qv.success(p, jit(cap, 1.1), 's1', esp_secs=20.0, end='teardown')
+    p.new_sa()
+    t = qv.success(p, jit(cap, t + 60.2), 's2', esp_secs=18.0, end='up', verify_tls=False)
+    background(lan, t + 1.0, per_second=0.35)
+    return cap
+
+# ---------------------------------------------------------------------- IKEv1 failures
+
+
+def psk_mismatch():
+    cap, p, lan = client_capture('psk-mismatch', 1111001, epoch_us(2011, 9, 14, 16, 44, 2, 904411),
+                                 '192.0.2.66', '192.0.2.1', '198.51.100.21', rtt=0.048)
+    t = qv.tls_session(p, jit(cap, 0.9), 's1.login')
+    t = qv.main_mode(p, jit(cap, t + 7.4), 's1', stop_after=4)     # MM5 never answered
+    background(lan, t + 6.0)
+    return cap
+
+
+def gateway_silent():
+    cap, p, lan = client_capture('gateway-silent', 2222001, epoch_us(2011, 10, 2, 9, 12, 55, 310007),
+                                 '192.0.2.71', '192.0.2.1', '198.51.100.22', rtt=0.051)
+    t = qv.tls_session(p, jit(cap, 1.4), 's1.login')
+    t = qv.main_mode(p, jit(cap, t + 8.1), 's1', stop_after=1)     # MM1 never answered (UDP 500 blocked)
+    background(lan, t + 6.0)
+    return cap
+
+
+def p1_proposal_mismatch():
+    cap, p, lan = client_capture('p1-proposal-mismatch', 3333001, epoch_us(2011, 11, 21, 13, 1, 40, 61552),
+                                 '192.0.2.75', '192.0.2.1', '198.51.100.23', rtt=0.044)
+    r = cap.rng
+    t = qv.tls_session(p, jit(cap, 1.0), 's1.login')
+    t = jit(cap, t + 7.9)
+    p.ike(t, True, ike.mm1(p.ic, qv.CLIENT_VIDS), 's1.mm1')
+    t = p.gw_at(t, r.uniform(0.002, 0.004))
+    p.ike(t, False, ike.info_notify_cleartext(p.ic, b'\0' * 8, 14), 's1.notify')
+    background(lan, t + 8.0)
+    return cap
+
+
+def p2_failure():
+    cap, p, lan = client_capture('p2-failure', 4444001, epoch_us(2011, 12, 5, 11, 27, 13, 498250),
+                                 '192.0.2.80', '192.0.2.1', '198.51.100.24', rtt=0.047)
+    t = qv.tls_session(p, jit(cap, 1.2), 's1.login')
+    t = qv.main_mode(p, jit(cap, t + 6.8), 's1')
+    t = qv.quick_mode(p, t, 's1', no_answer_retx=qv.WINDOWS_RETX)   # QM1 never answered
+    background(lan, t + 6.0)
+    return cap
+
+# ---------------------------------------------------------------------- TLS failure
+
+
+def tls_login_refused():
+    cap, p, lan = client_capture('tls-login-refused', 5555001, epoch_us(2012, 2, 8, 7, 55, 31, 220918),
+                                 '192.0.2.90', '192.0.2.1', '198.51.100.25', rtt=0.039)
+    t = qv.tls_session(p, jit(cap, 1.6), 's1.login', refused=True, hello='tls10')
+    background(lan, t + 5.0)
+    return cap
+
+# ---------------------------------------------------------------------- ESP problems
+
+
+def esp_one_way():
+    cap, p, lan = client_capture('esp-one-way', 6666001, epoch_us(2012, 3, 19, 15, 8, 9, 774310),
+                                 '192.0.2.95', '192.0.2.1', '198.51.100.26', rtt=0.052)
+    t = qv.tls_session(p, jit(cap, 1.1), 's1.login')
+    t = qv.main_mode(p, jit(cap, t + 7.2), 's1')
+    t = qv.quick_mode(p, t, 's1')
+    t0 = t + 0.9
+    qv.esp_traffic(p, t0, t0 + 29.5, 's1', replies=False, bulk=0)     # 30 pings, no answer
+    background(lan, t0 + 31.0)
+    return cap
+
+
+def midflow_tunnel():
+    """tcpdump on the gateway's upstream router, filtered to the two peers:
+    starts with the tunnel already up (ESP both ways), ends with the teardown
+    and the logout TLS session."""
+    site = Site('198.51.100.0', 24, '00:1b:0d:11:22:01')
+    cap = Capture('midflow-tunnel', site, 8888001, epoch_us(2012, 4, 27, 22, 13, 48, 803141))
+    r = cap.rng
+    gw = cap.host('gateway', '198.51.100.77', 64, mac='00:1a:70:4e:9b:12', local=True, ipid_step=(1, 3))
+    cli = cap.host('client', '203.0.113.200', 113, ipid_step=(1, 6))
+    p = qv.Peer(cap, cli, gw, 0.071, 'gateway', cert=qv.gateway_cert(r))
+    p.seq_out, p.seq_in = 18211, 17940
+    t = qv.esp_traffic(p, jit(cap, 0.0), 38.0, 's1', lost=0, bulk=2)
+    t = qv.teardown(p, jit(cap, t + 0.9), 's1')
+    qv.tls_session(p, t + 0.055, 's1.logout')
+    return cap
+
+# ---------------------------------------------------------------------- IKEv2
+
+
+def ikev2_success():
+    cap, p, lan = client_capture('ikev2-success', 9191001, epoch_us(2012, 5, 14, 12, 0, 17, 432001),
+                                 '192.0.2.88', '192.0.2.1', '198.51.100.60', rtt=0.043, v2=True)
+    r = cap.rng
+    t = qv.tls_session(p, jit(cap, 1.0), 's1.login')
+    t = qv.ikev2_exchange(p, jit(cap, t + 6.3), 's1')
+    t0 = p.cli_at(t, 0.3)
+    t1 = t0 + 20.0
+    qv.esp_traffic(p, t0, t1, 's1', lost=0, bulk=1)
+    t = qv.ikev2_delete(p, t1 + r.uniform(1.0, 2.0), 's1')
+    t = qv.tls_session(p, t + 0.05, 's1.logout')
+    background(lan, t + 1.5)
+    return cap
+
+
+def ikev2_auth_failed():
+    cap, p, lan = client_capture('ikev2-auth-failed', 9292001, epoch_us(2012, 5, 14, 12, 41, 3, 90412),
+                                 '192.0.2.89', '192.0.2.1', '198.51.100.61', rtt=0.046, v2=True)
+    t = qv.tls_session(p, jit(cap, 1.3), 's1.login')
+    t = qv.ikev2_exchange(p, jit(cap, t + 6.6), 's1', auth_fail=True)
+    background(lan, t + 20.0)          # the client gives up: nothing more to the gateway
+    return cap
+
+# ---------------------------------------------------------------------- crowds
+
+
+WEB = ['www.example.com', 'www.example.net', 'www.example.org', 'mail.example.com', 'news.example.net',
+       'shop.example.org', 'maps.example.com', 'cdn.example.net', 'login.example.org', 'static.example.com',
+       'api.example.net', 'blog.example.org', 'video.example.com', 'docs.example.net']
+
+
+def busy_client():
+    """A client PC browsing HTTPS (14 sessions to 14 servers) before, during and
+    after one QuickVPN connection."""
+    cap, p, lan = client_capture('busy-client', 1212001, epoch_us(2012, 6, 6, 9, 3, 44, 601232),
+                                 '203.0.113.77', '203.0.113.1', '198.51.100.40', rtt=0.049)
+    r = cap.rng
+    servers = [cap.host('web%d' % i, '192.0.2.%d' % (10 + i), r.choice([50, 52, 54, 115, 117, 241]),
+                        ipid_step=(1, 300)) for i in range(len(WEB))]
+    certs = [web_cert(r, n) for n in WEB]
+    t_vpn = jit(cap, 14.0)
+    t_end = qv.success(p, t_vpn, 's1', esp_secs=30.0)
+    starts = [0.6, 2.9, 5.2, 8.8, 11.5,                 # before
+              t_vpn + 3.0, t_vpn + 12.5, t_vpn + 19.0, t_vpn + 24.0, t_vpn + 31.0, t_vpn + 38.0,
+              t_end + 1.5, t_end + 4.0, t_end + 7.5]    # during, after
+    sport = 3100
+    last = t_end
+    for i, (ts, host) in enumerate(zip(starts, servers)):
+        ts = jit(cap, ts, 0.3)
+        txid = r.randrange(0x10000)
+        lan.cap.udp(ts, p.cli, lan.dns, 1030 + i, 53, dns_query(txid, WEB[i]))
+        tr = ts + r.uniform(0.01, 0.04)
+        lan.cap.udp(tr, lan.dns, p.cli, 53, 1030 + i,
+                    dns_response(txid, WEB[i], [host.ip]))
+        sport += r.randint(1, 4)
+        n = r.choice([1, 2, 3])
+        last = max(last, https_session(cap, p.cli, host, sport, tr + 0.001, r.uniform(0.02, 0.11), WEB[i],
+                                       certs[i], tags=('web%d' % i,),
+                                       req_sizes=[r.randint(300, 700) for _ in range(n)],
+                                       resp_sizes=[r.randint(400, 9000) for _ in range(n)]))
+    background(lan, last + 1.0, per_second=0.3)
+    return cap
+
+
+def many_clients():
+    """tcpdump on a mirror port next to one gateway: 20 QuickVPN clients connecting
+    at overlapping times, amid DNS, ARP and HTTPS of other hosts on the segment.
+    Client c06 fails with a pre-shared-key mismatch (MM5 retransmitted), client
+    c14 with a phase-1 proposal mismatch (NO-PROPOSAL-CHOSEN); c03, c10 and c17
+    are behind NAT (NAT-T, UDP 4500)."""
+    site = Site('198.51.100.0', 24, '00:1b:0d:5a:00:01')
+    cap = Capture('many-clients', site, 2020001, epoch_us(2012, 7, 2, 8, 0, 3, 114097))
+    r = cap.rng
+    gw = cap.host('gateway', '198.51.100.10', 64, mac='00:1a:70:99:10:10', local=True, ipid_step=(1, 2))
+    router = cap.host('router', '198.51.100.1', 255, mac='00:1b:0d:5a:00:01', local=True, ipid_step=(1, 50))
+    dmz = [cap.host('dmz%d' % i, '198.51.100.%d' % i, 64, mac='52:54:00:%02x:%02x:%02x' % (i, i, i),
+                    local=True, ipid_step=(1, 5)) for i in (20, 21, 22, 23)]
+    dns = cap.host('dns', '198.51.100.2', 64, mac='52:54:00:02:02:02', local=True, ipid_step=(1, 40))
+    remote = [cap.host('rem', '192.0.2.250', 50, ipid_step=(1, 200))]
+    lan = Lan(cap, None, router, dmz, dns, remote)
+    cert = qv.gateway_cert(r)
+    addrs = r.sample(range(2, 250), 20)
+    t_last = 0.0
+    for i in range(20):
+        tag = 'c%02d' % i
+        natted = i in (3, 10, 17)
+        ip = ('192.0.2.%d' if i % 2 else '203.0.113.%d') % addrs[i]
+        cli = cap.host(tag, ip, 128 - r.randint(9, 19) - (1 if natted else 0), ipid_step=(1, 4))
+        p = qv.Peer(cap, cli, gw, r.uniform(0.025, 0.13), 'gateway', cert=cert, nat_t=natted,
+                    cport500=r.randrange(1024, 65000) if natted else 500,
+                    cport4500=r.randrange(1024, 65000) if natted else 4500)
+        t = 1.0 + i * 5.5 + r.uniform(0.0, 3.0)
+        if i == 6:
+            t = qv.tls_session(p, t, tag + '.login')
+            t = qv.main_mode(p, t + r.uniform(6, 9), tag, stop_after=4)
+        elif i == 14:
+            t = qv.tls_session(p, t, tag + '.login')
+            t += r.uniform(6, 9)
+            p.ike(t, True, ike.mm1(p.ic, qv.CLIENT_VIDS), tag + '.mm1')
+            t += r.uniform(0.002, 0.004)
+            p.ike(t, False, ike.info_notify_cleartext(p.ic, b'\0' * 8, 14), tag + '.notify')
+        else:
+            t = qv.success(p, t, tag, esp_secs=r.uniform(30.0, 70.0), end='teardown' if i % 2 == 0 else 'up',
+                           verify_tls=(i % 3 == 0), bulk=r.choice([0, 1]))
+        t_last = max(t_last, t)
+    t_end = t_last + 2.0
+    # the segment's other traffic: DNS, ARP, NBNS and HTTPS from the DMZ hosts
+    lan.fill(0.0, t_end, int(t_end * 0.8), kinds=['arp_neighbor', 'dns', 'dns', 'ping', 'nbns_query'])
+    servers = [cap.host('web%d' % i, '203.0.113.%d' % (240 - i), 50, ipid_step=(1, 300)) for i in range(8)]
+    certs = [web_cert(r, n) for n in WEB[:8]]
+    for k in range(16):
+        h = r.choice(dmz)
+        s = r.randrange(8)
+        https_session(cap, h, servers[s], 40000 + k * 7, r.uniform(1.0, t_end - 12.0), r.uniform(0.01, 0.06),
+                      WEB[s], certs[s], req_sizes=[r.randint(300, 600)], resp_sizes=[r.randint(500, 6000)],
+                      client_vantage=False)
+    return cap
+
+
+SCENARIOS = [
+    ('success-60443', 'pcap', success_60443),
+    ('success-nat-t', 'pcapng', success_nat_t),
+    ('psk-mismatch', 'pcap', psk_mismatch),
+    ('gateway-silent', 'pcap', gateway_silent),
+    ('p1-proposal-mismatch', 'pcap', p1_proposal_mismatch),
+    ('p2-failure', 'pcapng', p2_failure),
+    ('tls-login-refused', 'pcap', tls_login_refused),
+    ('esp-one-way', 'pcap', esp_one_way),
+    ('midflow-tunnel', 'pcap', midflow_tunnel),
+    ('many-clients', 'pcap', many_clients),
+    ('busy-client', 'pcapng', busy_client),
+    ('ikev2-success', 'pcapng', ikev2_success),
+    ('ikev2-auth-failed', 'pcap', ikev2_auth_failed),
+    ('reconnect', 'pcapng', reconnect),
+]
