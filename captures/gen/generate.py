@@ -6,8 +6,9 @@
     /usr/bin/python3 captures/gen/generate.py --only NAME ... # some captures only
     /usr/bin/python3 captures/gen/generate.py --bench N --out FILE[.pcap|.pcapng]
 
-Writes quickvpn-reference.pcapng, scenarios/<name>.pcap[ng] and
-scenarios/keyframes.json (frame numbers of each capture's key events).
+Writes quickvpn-reference.pcapng, scenarios/<name>.pcap[ng],
+scenarios/keyframes.json (frame numbers of each capture's key events) and
+README.md (whose frame numbers come from keyframes.json).
 No input is read: every byte follows from the fixed seeds in qvgen/.
 """
 import argparse
@@ -18,9 +19,24 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from qvgen import reference, scenarios, bench  # noqa: E402
+from qvgen import reference, scenarios, bench, readme  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def dump_keyframes(keyframes):
+    """JSON with one line per event list (diff-friendly)."""
+    out = ['{']
+    names = sorted(keyframes)
+    for i, name in enumerate(names):
+        k = keyframes[name]
+        out.append('  %s: {"file": %s, "frames": %d, "events": {' % (json.dumps(name), json.dumps(k['file']), k['frames']))
+        ev = sorted(k['events'].items())
+        for j, (tag, frames) in enumerate(ev):
+            out.append('    %s: %s%s' % (json.dumps(tag), json.dumps(frames), ',' if j + 1 < len(ev) else ''))
+        out.append('  }}%s' % (',' if i + 1 < len(names) else ''))
+    out.append('}')
+    return '\n'.join(out) + '\n'
 
 
 def write_corpus(out, only=None, verbose=True):
@@ -43,8 +59,9 @@ def write_corpus(out, only=None, verbose=True):
             print('%-28s %6d frames  %.2fs' % (rel, len(cap.pkts), time.time() - t))
     if not only:
         with open(os.path.join(out, 'scenarios', 'keyframes.json'), 'w') as f:
-            json.dump(keyframes, f, indent=1, sort_keys=True)
-            f.write('\n')
+            f.write(dump_keyframes(keyframes))
+        with open(os.path.join(out, 'README.md'), 'w') as f:
+            f.write(readme.render(keyframes))
     return keyframes
 
 

@@ -1,0 +1,354 @@
+"""captures/README.md, written from the generated files' own frame numbers.
+
+Every frame number in the README comes from the tags the generator put on the
+packets (scenarios/keyframes.json), so the text cannot drift from the captures.
+The verdicts encode the qvpn rules as the issue states them (phases, Cisco IKE
+states, expert-info names); see the legend in the README.
+"""
+
+
+class Ev:
+    def __init__(self, events):
+        self.e = events
+
+    def f(self, tag):
+        return self.e.get(tag, [])
+
+    def first(self, tag):
+        v = self.f(tag)
+        return v[0] if v else None
+
+    def last(self, tag):
+        v = self.f(tag)
+        return v[-1] if v else None
+
+    def has(self, tag):
+        return bool(self.f(tag))
+
+
+def lst(v):
+    return ', '.join(str(x) for x in v)
+
+
+def rng(a, b):
+    return '%d–%d' % (a, b)
+
+
+def tls_range(ev, p):
+    return rng(ev.first(p + '.syn'), ev.last(p + '.rst'))
+
+
+def tunnel_up(ev, p):
+    o, i = ev.first(p + '.esp.out'), ev.first(p + '.esp.in')
+    return max(o, i) if o and i else None
+
+
+def rsts(ev, p, parts=('login', 'verify', 'logout')):
+    return [ev.first('%s.%s.rst' % (p, k)) for k in parts if ev.has('%s.%s.rst' % (p, k))]
+
+
+def v1_success(ev, p, ended='teardown'):
+    """Verdict text of a complete IKEv1 QuickVPN session with tag prefix p."""
+    out = ['Connection: login TLS %s (SYN→SYN/ACK RTT on %d, ClientHello→ServerHello on %d).'
+           % (tls_range(ev, p + '.login'), ev.first(p + '.login.synack'), ev.first(p + '.login.server_hello'))]
+    out.append('Policy activation: MM1–MM6 %s, QM1–QM3 %s (message ID shared by QM1–QM3); IKE state QM_IDLE from MM6 (%d).'
+               % (lst(ev.first('%s.mm%d' % (p, n)) for n in range(1, 7)),
+                  lst(ev.first('%s.qm%d' % (p, n)) for n in range(1, 4)), ev.first(p + '.mm6')))
+    esp1 = min(ev.first(p + '.esp.out'), ev.first(p + '.esp.in') or 10 ** 9)
+    net = 'Network verification: ESP from %d (first client→gateway %d, first gateway→client %d)' % (
+        esp1, ev.first(p + '.esp.out'), ev.first(p + '.esp.in'))
+    if ev.has(p + '.verify.syn'):
+        net += '; verification TLS %s' % tls_range(ev, p + '.verify')
+    if ev.has(p + '.natt.keepalive'):
+        net += '; NAT-T keepalives %s' % lst(ev.f(p + '.natt.keepalive'))
+    out.append(net + '.')
+    if ended == 'teardown':
+        out.append('Teardown from %d: encrypted Informationals %s (client) and %s (gateway); logout TLS %s.'
+                   % (ev.first(p + '.info.client'), lst(ev.f(p + '.info.client')), lst(ev.f(p + '.info.gateway')),
+                      tls_range(ev, p + '.logout')))
+    else:
+        out.append('Ends with the tunnel up (no teardown).')
+    w = ['qvpn.tunnel_up %d' % tunnel_up(ev, p)]
+    w.append('qvpn.rst_after_alert %s (gateway RST after the encrypted close_notify alerts, as in the reference)'
+             % lst(rsts(ev, p)))
+    out.append('Warnings: ' + '; '.join(w) + '; nothing else.')
+    return ' '.join(out)
+
+
+def login_only(ev, p):
+    return 'Connection: login TLS %s; rst_after_alert on %d (RST after the encrypted alerts).' % (
+        tls_range(ev, p + '.login'), ev.first(p + '.login.rst'))
+
+
+def reference_row(ev):
+    return ('Connection: login TLS on nav-port 90–120 (SYN 90, SYN/ACK 91, SSLv2 ClientHello 93, ServerHello 95; '
+            'qvpn.rst_after_alert on 120). Policy activation: MM1–MM6 153, 154, 155, 162, 163, 164; QM1–QM3 165, 166, 168; '
+            'IKE state QM_IDLE from 164. Network verification: ESP 167 (before QM3, as published), 209, 216; '
+            'qvpn.tunnel_up on 216 (time to tunnel 216−153 = 12.230442 s). Teardown from 224: Informationals 224, 225 '
+            '(client), 244, 245 (gateway); logout TLS on giga-pocket 227–259 (within 30 s of 224, so the same session, '
+            'phase Teardown; it ends with the client FIN 259, no RST). One session. RTTs: IKE 154−153 = 0.097437 s, '
+            '162−155 = 0.486430, 164−163 = 0.101476, 166−165 = 0.565257; TCP 228−227 = 0.090260 (91−90 = 0.090297); '
+            'TLS ClientHello→ServerHello 232−230 = 0.124581 (95−93 = 0.124565). No stall, no one-way, no notify.')
+
+
+def rows(keyframes):
+    R = []
+
+    def add(name, what, how, verdict):
+        k = keyframes[name]
+        R.append((k['file'], k['frames'], what, how, verdict))
+
+    ev = Ev(keyframes['quickvpn-reference']['events'])
+    add('quickvpn-reference',
+        'The published QuickVPN connection (frames 97–259 of reference/quickvpn-seed-frames.tsv at the same numbers '
+        'and times; client 213.16.33.141, gateway 79.189.214.86, SPIs 0x8316d0a3 / 0x2b28e6ae). Frames 1–96: LAN '
+        'background, ARP + 4 pings of 79.189.214.83 (5–14), and the start of the first TLS session 90–96. All other '
+        'frames are background (ARP, DNS, NBNS, SSDP, pings), never TLS, never 79.189.214.86.',
+        '`reference.py: build()`', reference_row(ev))
+
+    def k(name):
+        return Ev(keyframes[name]['events'])
+
+    ev = k('success-60443')
+    add('success-60443', 'Full success with the login, verification and logout TLS on TCP 60443 (stock Wireshark needs '
+        '`-d tcp.port==60443,tls`; the plugin registers the port). First ESP before QM3, as in the reference.',
+        '`scenarios.py: success_60443()`', v1_success(ev, 's1'))
+
+    ev = k('success-nat-t')
+    add('success-nat-t', 'Client 192.168.1.34 behind NAT: MM1–MM4 on UDP 500 with NAT-T VIDs and NAT-D (RFC 3947, '
+        'payload 20), MM5 onward on UDP 4500 with the non-ESP marker, ESP in UDP 4500, 1-byte 0xff NAT keepalives '
+        'every 20 s.', '`scenarios.py: success_nat_t()`', v1_success(ev, 's1'))
+
+    ev = k('psk-mismatch')
+    retx = ev.f('s1.mm5.retx')
+    add('psk-mismatch', 'Pre-shared keys differ: MM1–MM4 fine, MM5 (encrypted) retransmitted %d times at 1, 2, 4, 8 s '
+        '(Windows doubling), never answered: no MM6.' % len(retx), '`scenarios.py: psk_mismatch()`',
+        '%s Policy activation: MM1–MM5 %s; IKE state MM_KEY_EXCH (from MM4, %d), never QM_IDLE. Warnings: '
+        'qvpn.ike_retransmission (Note) and qvpn.mm_stall in MM_KEY_EXCH on each MM5 retransmission %s. No ESP, no tunnel_up.'
+        % (login_only(ev, 's1'), lst(ev.first('s1.mm%d' % n) for n in range(1, 6)), ev.first('s1.mm4'), lst(retx)))
+
+    ev = k('gateway-silent')
+    retx = ev.f('s1.mm1.retx')
+    add('gateway-silent', 'UDP 500 blocked / gateway silent after a successful login: MM1 retransmitted %d times '
+        '(1, 2, 4, 8 s), nothing comes back.' % len(retx), '`scenarios.py: gateway_silent()`',
+        '%s Policy activation: MM1 %d; IKE state MM_NO_STATE. Warnings: qvpn.ike_retransmission and qvpn.mm_stall '
+        '(MM_NO_STATE) on each retransmission %s.' % (login_only(ev, 's1'), ev.first('s1.mm1'), lst(retx)))
+
+    ev = k('p1-proposal-mismatch')
+    add('p1-proposal-mismatch', 'Phase-1 proposal mismatch: MM1 answered by a cleartext Informational (responder '
+        'cookie zero, message ID 0) with Notification NO-PROPOSAL-CHOSEN (14); nothing follows from the peers.',
+        '`scenarios.py: p1_proposal_mismatch()`',
+        '%s Policy activation: MM1 %d, Informational %d; IKE state MM_NO_STATE. Warnings: qvpn.ike_notify '
+        '(NO-PROPOSAL-CHOSEN, 14) on %d. No later frame of the session, so no time-based mm_stall.'
+        % (login_only(ev, 's1'), ev.first('s1.mm1'), ev.first('s1.notify'), ev.first('s1.notify')))
+
+    ev = k('p2-failure')
+    retx = ev.f('s1.qm1.retx')
+    add('p2-failure', 'Phase 1 completes (MM1–MM6), Quick Mode never does: QM1 retransmitted %d times (1, 2, 4, 8 s), '
+        'no QM2, no ESP.' % len(retx), '`scenarios.py: p2_failure()`',
+        '%s Policy activation: MM1–MM6 %s, QM1 %d; IKE state QM_IDLE from MM6 (%d). Warnings: '
+        'qvpn.ike_retransmission and qvpn.qm_stall on each QM1 retransmission %s. No ESP.'
+        % (login_only(ev, 's1'), lst(ev.first('s1.mm%d' % n) for n in range(1, 7)), ev.first('s1.qm1'),
+           ev.first('s1.mm6'), lst(retx)))
+
+    ev = k('tls-login-refused')
+    add('tls-login-refused', 'Login refused during the TLS handshake: TLS 1.0 ClientHello, the gateway answers a '
+        'cleartext fatal Alert handshake_failure (40) and a RST (no ACK flag). No IKE.',
+        '`scenarios.py: tls_login_refused()`',
+        'Connection only: SYN %d, ClientHello %d, Alert %d, RST %d. Warnings: qvpn.tls_alert (fatal, 40) on %d; '
+        'qvpn.rst_after_alert on %d.' % (ev.first('s1.login.syn'), ev.first('s1.login.client_hello'),
+                                         ev.first('s1.login.alert'), ev.first('s1.login.rst'),
+                                         ev.first('s1.login.alert'), ev.first('s1.login.rst')))
+
+    ev = k('esp-one-way')
+    out = ev.f('s1.esp.out')
+    add('esp-one-way', 'Tunnel up per IKE (MM1–MM6, QM1–QM3) but ESP only client→gateway: %d packets, one a second '
+        'over ~29.5 s, none back.' % len(out), '`scenarios.py: esp_one_way()`',
+        '%s Policy activation: MM1–MM6 %s, QM1–QM3 %s; QM_IDLE from %d. Network verification: ESP %d–%d, client→gateway only. '
+        'Warnings: qvpn.esp_one_way on %d (the 10th ESP packet, 9 s after the first); no tunnel_up; no qm_stall '
+        '(ESP did start within 10 s).'
+        % (login_only(ev, 's1'), lst(ev.first('s1.mm%d' % n) for n in range(1, 7)),
+           lst(ev.first('s1.qm%d' % n) for n in range(1, 4)), ev.first('s1.mm6'), out[0], out[-1], out[9]))
+
+    ev = k('midflow-tunnel')
+    add('midflow-tunnel', 'tcpdump on the gateway side (filtered to the two peers) started mid-tunnel: ESP both ways '
+        'only (sequence numbers from 18212 / 17941), then the encrypted Informational teardown and the logout TLS.',
+        '`scenarios.py: midflow_tunnel()`',
+        'One session, roles guessed (client = first ESP sender 203.0.113.200, not a known gateway). Network verification: '
+        'ESP from 1; qvpn.tunnel_up on %d (no time-to-tunnel: no IKE seen). Teardown from %d: Informationals %s (client), '
+        '%s (gateway); logout TLS %s joins the session (within 30 s). IKE state LOST (no Main Mode seen, '
+        'only Informationals). Warnings: tunnel_up %d; rst_after_alert %d.'
+        % (tunnel_up(ev, 's1'), ev.first('s1.info.client'), lst(ev.f('s1.info.client')), lst(ev.f('s1.info.gateway')),
+           tls_range(ev, 's1.logout'), tunnel_up(ev, 's1'), ev.first('s1.logout.rst')))
+
+    ev = k('many-clients')
+    parts = []
+    for i in range(20):
+        p = 'c%02d' % i
+        if i == 6:
+            parts.append('%s FAILS (PSK mismatch): login %s, MM1–MM5 %s, MM5 retransmitted %s (mm_stall + '
+                         'ike_retransmission each), MM_KEY_EXCH' % (p, tls_range(ev, p + '.login'),
+                                                                   lst(ev.first('%s.mm%d' % (p, n)) for n in range(1, 6)),
+                                                                   lst(ev.f(p + '.mm5.retx'))))
+        elif i == 14:
+            parts.append('%s FAILS (phase-1 proposal): login %s, MM1 %d, NO-PROPOSAL-CHOSEN Informational %d '
+                         '(ike_notify), MM_NO_STATE' % (p, tls_range(ev, p + '.login'), ev.first(p + '.mm1'),
+                                                        ev.first(p + '.notify')))
+        else:
+            s = '%s ok: login %s, MM1 %d, QM3 %d, tunnel_up %d' % (p, tls_range(ev, p + '.login'), ev.first(p + '.mm1'),
+                                                                  ev.first(p + '.qm3'), tunnel_up(ev, p))
+            if ev.has(p + '.info.client'):
+                s += ', teardown %d' % ev.first(p + '.info.client')
+            else:
+                s += ', still up at the end'
+            if i in (3, 10, 17):
+                s += ', NAT-T'
+            parts.append(s)
+    add('many-clients', 'A mirror port next to one gateway (198.51.100.10): 20 QuickVPN clients at overlapping times '
+        '(one every ~5.5 s) amid DNS, ARP, NBNS, pings and 16 HTTPS sessions of other hosts (198.51.100.20–23 to '
+        '203.0.113.233–240). c03, c10, c17 are behind NAT (NAT-T, mapped ports). Two fail: c06 (pre-shared key '
+        'mismatch) and c14 (phase-1 proposal mismatch); all others succeed.', '`scenarios.py: many_clients()`',
+        '20 QuickVPN sessions (plus TLS-only sessions for the background HTTPS on port 443, which never reach IKE). '
+        'Successful ones: QM_IDLE, tunnel_up, rst_after_alert on each gateway RST. ' + '; '.join(parts) + '.')
+
+    ev = k('busy-client')
+    webs = [ev.first('web%d' % i) for i in range(14)]
+    add('busy-client', 'A client PC browsing: 14 TLS 1.2 HTTPS sessions (ECDHE-RSA-AES128-GCM, SNI) to 14 web '
+        'servers 192.0.2.10–23, each after a DNS lookup, 5 before, 6 during and 3 after one QuickVPN connection to '
+        '198.51.100.40.', '`scenarios.py: busy_client()`',
+        v1_success(ev, 's1') + ' The web sessions (first frames %s) go to port 443 of other servers: each is a '
+        'TLS-only session of its own (phase Connection, no IKE), never joined to the VPN session; no warnings (they '
+        'close with FIN, no RST).' % lst(webs))
+
+    ev = k('ikev2-success')
+    add('ikev2-success', 'IKEv2 instead of IKEv1 after the login: IKE_SA_INIT pair (cleartext), IKE_AUTH pair (SK '
+        'payload), ESP both ways (AES-CBC sizes), INFORMATIONAL delete pair (SK), logout TLS.',
+        '`scenarios.py: ikev2_success()`',
+        '%s Policy activation: IKE_SA_INIT %d/%d, IKE_AUTH %d/%d; IKE state READY (V2_READY) from %d. Network '
+        'verification: ESP from %d; qvpn.tunnel_up on %d. Teardown from the INFORMATIONAL request %d (response %d), '
+        'logout TLS %s. Warnings: tunnel_up %d; rst_after_alert %s.'
+        % (login_only(ev, 's1'), ev.first('s1.sa_init.req'), ev.first('s1.sa_init.resp'), ev.first('s1.auth.req'),
+           ev.first('s1.auth.resp'), ev.first('s1.auth.resp'), ev.first('s1.esp.out'), tunnel_up(ev, 's1'),
+           ev.first('s1.info.req'), ev.first('s1.info.resp'), tls_range(ev, 's1.logout'), tunnel_up(ev, 's1'),
+           lst(rsts(ev, 's1'))))
+
+    ev = k('ikev2-auth-failed')
+    add('ikev2-auth-failed', 'IKEv2 authentication failure. IKE_SA_INIT succeeds; the IKE_AUTH response is short '
+        '(118-byte frame: SK payload holding only N(AUTHENTICATION_FAILED), 8 bytes of plaintext, vs ~290 bytes for a '
+        'success) and, being encrypted, does not show the error. No ESP and no further IKE follow: the client gives up; '
+        'background continues for 20 s.', '`scenarios.py: ikev2_auth_failed()`',
+        '%s Policy activation: IKE_SA_INIT %d/%d, IKE_AUTH %d/%d. Observable: IKE_AUTH answered, then nothing. '
+        'By the rules the state is READY after %d (the notify is not visible) and no warning fires: no frame of the '
+        'session follows the response, so the 10-s "no ESP after negotiation" stall has no frame to land on. '
+        'A verdict of "authentication failed" would need the short response size as a hint.'
+        % (login_only(ev, 's1'), ev.first('s1.sa_init.req'), ev.first('s1.sa_init.resp'), ev.first('s1.auth.req'),
+           ev.first('s1.auth.resp'), ev.first('s1.auth.resp')))
+
+    ev = k('reconnect')
+    add('reconnect', 'Two sessions between the same peers: a full success ending with teardown + logout, then ~60 s '
+        'after the teardown a second login, new Main Mode (new cookies) and Quick Mode, ESP; the capture ends with the '
+        'second tunnel up.', '`scenarios.py: reconnect()`',
+        'Session 1: ' + v1_success(ev, 's1') + ' Session 2 (new session: login %d is %s s after the teardown %d, '
+        'beyond the 30-s logout window): ' % (ev.first('s2.login.syn'), 'over 60', ev.first('s1.info.client'))
+        + v1_success(ev, 's2', ended='up'))
+    return R
+
+
+HEADER = '''# captures/
+
+Packet captures for qvpn: the rebuilt reference connection, one scenario per failure
+pattern, and public captures.  Everything except `public/` is **generated** and
+byte-for-byte reproducible:
+
+    /usr/bin/python3 captures/gen/generate.py              # rewrites captures/ (this README too)
+    /usr/bin/python3 captures/gen/generate.py --out DIR    # the same into DIR
+    /usr/bin/python3 captures/gen/generate.py --bench 2000 --out big.pcap   # ~1.02 million frames, ~10 s
+    /usr/bin/python3 -m pytest tests/captures              # committed files == a fresh run, tshark checks
+
+The generator (`gen/qvgen/`, Python 3 standard library only) packs every header with
+`struct`, computes real IP/TCP/UDP/ICMP checksums, takes every random-looking byte
+(cookies, SPIs, ciphertext, certificates' keys) from `random.Random(<fixed seed>)` and
+every timestamp from integer microseconds, so two runs give identical files.  pcapng
+files carry one fixed `shb_userappl` string and `if_name` "eth0", nothing from the host.
+Encrypted parts (IKEv1 E-flag messages, IKEv2 SK payloads, ESP, TLS records after
+ChangeCipherSpec) are seeded random bytes of the length the real cipher gives (3DES-CBC:
+multiples of 8; IKEv2/ESP AES-CBC: 16-byte IV and blocks, 12-byte ICV).
+
+`scenarios/keyframes.json` lists, for every capture, the frame numbers of each tagged
+event (`s1.mm5.retx`, `c06.notify`, `s1.esp.in`, ...): the source of the numbers below.
+Addresses are from the documentation ranges (192.0.2/24, 198.51.100/24, 203.0.113/24),
+private ranges, 100.64/10 (bench), and, in the reference, the published ones.
+
+## Verdict legend
+
+Phases: **Connection** (TCP/TLS login before IKE), **Policy activation** (IKE exchanges),
+**Network verification** (ESP, and TLS while the tunnel is up), **Teardown** (encrypted
+Informational after the tunnel carried ESP, and every later packet of that session except
+ESP resuming).  IKE state after MM1 MM_NO_STATE, MM2/MM3 MM_SA_SETUP, MM4/MM5 MM_KEY_EXCH,
+MM6 QM_IDLE (kept through Quick Mode).  Warnings are the expert-info names
+(`qvpn.rst_after_alert`, `qvpn.mm_stall`, `qvpn.ike_retransmission`, `qvpn.qm_stall`,
+`qvpn.ike_notify`, `qvpn.tls_alert`, `qvpn.esp_one_way`, `qvpn.tunnel_up`).  A login more
+than 30 s after a teardown starts a new session.  Every QuickVPN TLS session that completes
+ends like the reference one: the gateway sends an encrypted close_notify, the client answers
+with its own and a FIN, the gateway resets: `rst_after_alert` on that RST.  Frame numbers are
+1-based, as tshark prints them.
+
+## Generated captures
+
+| File | Frames | What it shows | How it was made | Verdict qvpn must reach |
+|---|---|---|---|---|
+'''
+
+FOOTER = '''
+Every generated capture dissects cleanly with stock tshark 4.0: no `_ws.malformed`, no
+expert error; the only expert warnings are TCP "Connection reset (RST)" on the intended
+RSTs (for `success-60443` with `-d tcp.port==60443,tls`).
+
+## The reference capture: what matches and what cannot
+
+* Frames 97–259 of `/work/shared/reference/quickvpn-seed-frames.tsv`: same frame number,
+  `frame.time_relative` to the microsecond (frame 1 is at 2010-03-16 09:41:27.318406 UTC),
+  source, destination, Protocol and Info — **after normalisation**: the TSV writes `>`
+  where tshark prints `→`, and it shows transport names alone (`https > nav-port`) where
+  tshark 4.0 with `-N t` prints the name with the number (`https(443) → nav-port(3859)`;
+  `port_with_resolution_to_str()` has no option to drop the number).  The test strips
+  `(<digits>)` after a port name.  `ip.addr == 79.189.214.86 && frame.number >= 97`
+  selects exactly the 42 listed frames.
+* TLS record lengths follow TLS_RSA_WITH_3DES_EDE_CBC_SHA (RSA-1024 key: ClientKeyExchange
+  139 + ChangeCipherSpec 6 + Finished 45 = 190 bytes; server CCS + Finished 6 + 45 = 51;
+  encrypted alerts 29; ServerHello + Certificate (634-byte self-signed DER) +
+  ServerHelloDone = one 727-byte record).  One thing cannot be made consistent: the
+  server's two Application Data records of frames 115 (379 bytes of TCP payload) and 255
+  (283 bytes) — the listed sequence numbers leave 408 and 312 bytes for those frames plus
+  a 29-byte alert, and no two 3DES records (5-byte header + multiple of 8) add up to
+  379 or 283.  The first record of each pair is block-aligned, the second is not
+  (153 and 73 bytes).  Without keys nothing can tell.
+* Frames 1–96 (not listed) hold: background, ARP for the router and four pings of
+  79.189.214.83 (frames 5–14, as asked: the gateway's other address), and the start of
+  the first TLS session (90 SYN, 91 SYN/ACK, 92 ACK, 93 SSLv2 ClientHello of 124 bytes,
+  94 ACK, 95 ServerHello/Certificate/ServerHelloDone 727 bytes, 96 ClientKeyExchange/CCS/
+  Finished 190 bytes), consistent with frame 97's Seq=728 Ack=315.
+
+## Bench mode
+
+`generate.py --bench N --out FILE` (`.pcapng` → pcapng, otherwise pcap) streams N
+QuickVPN sessions seen from a mirror port next to four gateways, one starting every ~2 s,
+each ~2 minutes and ~520 frames (login, IKEv1, ~115 s of ESP both ways every 0.5 s and a
+download, verification TLS, teardown, logout), with PSK-mismatch, silent-gateway,
+refused-login and phase-2 failures mixed in (every 37th, 53rd, 71st, 97th) and one
+session in nine behind NAT, plus background (DNS, ARP, NBNS, pings, HTTPS) per minute.
+Sessions are built lazily from their own seeds and merged by timestamp, so memory stays
+flat.  `--bench 2000`: 1,018,638 frames, 174 MB, about 8 s.
+
+## Public captures
+
+`public/` holds 40 small captures copied unchanged from public repositories; origin,
+licence, commit and content of each are in `public/SOURCES.md`.
+'''
+
+
+def render(keyframes):
+    out = HEADER
+    for f, n, what, how, verdict in rows(keyframes):
+        out += '| `%s` | %d | %s | %s | %s |\n' % (f, n, what, how, verdict)
+    return out + FOOTER
