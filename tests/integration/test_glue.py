@@ -1,0 +1,96 @@
+"""Behaviour of the epan glue itself, on the captures of gen_glue_captures.py and a
+public one: TLS ports, same-name fields, ICMP quotes, NULL ESP, passes and filters."""
+import pytest
+
+from conftest import HERE, repo_path
+
+DATA = HERE / 'data'
+
+
+def rows(out):
+    return [l.split('\t') for l in out.splitlines()]
+
+
+def fields(tshark, cap, names, extra=()):
+    args = ['-r', cap, *extra, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a']
+    for n in names:
+        args += ['-e', n]
+    return rows(tshark.ok(args))
+
+
+def vals(tshark, field):
+    """{label: number} of a qvpn value_string field (labels come from the core)."""
+    out = {}
+    for line in tshark.ok(['-G', 'values']).splitlines():
+        c = line.split('\t')
+        if c[0] == 'V' and c[1] == field:
+            out[c[3]] = c[2]
+    return out
+
+
+@pytest.fixture(scope='module')
+def data(tshark):
+    return lambda name: tshark.readable(DATA / name)
+
+
+def test_quickvpn_port_decoded_as_tls(tshark, data):
+    cap = data('tls_60443.pcap')
+    off = ['--disable-heuristic', 'tls_tcp']
+    # With the default qvpn.tls_ports (443,60443) TCP 60443 is TLS ...
+    r = fields(tshark, cap, ['frame.number', 'tls.handshake.type', 'qvpn.session'], off)
+    assert [x[1] for x in r[3:5]] == ['1', '2']
+    assert all(x[2] for x in r), 'every frame of the login belongs to a qvpn session'
+    # ... and without the port in the preference it is plain TCP.
+    r = fields(tshark, cap, ['frame.number', 'tls.handshake.type'],
+               off + ['-o', 'qvpn.tls_ports:443'])
+    assert [x[1] for x in r] == [''] * 5
+
+
+def test_sslv2_client_hello_seen(tshark, data):
+    cap = data('sslv2_hello.pcap')
+    r = fields(tshark, cap, ['frame.number', 'tls.record.version', 'tls.handshake.type',
+                             'qvpn.session', 'qvpn.step'])
+    last = r[3]
+    assert last[1] == '0x0002' and last[2] == '1'
+    assert last[3], 'the SSLv2 ClientHello frame has a verdict'
+
+
+def test_icmp_quote_is_not_traffic(tshark, data):
+    cap = data('icmp_quote.pcap')
+    r = fields(tshark, cap, ['frame.number', 'isakmp.ispi', 'qvpn.session'])
+    assert r[0][1] and r[0][2], 'the IKE packet is analysed'
+    assert r[1][1], 'Wireshark dissects the quoted ISAKMP header'
+    assert r[1][2] == '', 'but qvpn does not take the ICMP error for IKE'
+
+
+def test_null_esp_keeps_outer_addresses(tshark, data):
+    cap = data('null_esp.pcap')
+    esp = vals(tshark, 'qvpn.step')['ESP']
+    r = fields(tshark, cap, ['frame.number', 'tcp.srcport', 'qvpn.step', 'qvpn.client',
+                             'qvpn.gateway'],
+               ['-o', 'esp.enable_null_encryption_decode_heuristic:TRUE'])
+    for x in r:
+        assert x[1], 'Wireshark decodes the inner TCP'
+        assert x[2] == esp, 'frame %s is ESP to qvpn, not the tunnelled TCP' % x[0]
+        assert set(x[3:5]) - {''} <= {'10.1.1.2', '10.9.9.1'}, 'outer addresses only: %s' % x
+
+
+def test_filter_by_label_and_passes(tshark):
+    path = repo_path('captures/public/zeek-spicy-ipsec__ipsec.cap')
+    if not path.exists():
+        pytest.skip('public capture not present')
+    cap = tshark.readable(path)
+    flt = ['-Y', 'qvpn.phase == "Policy activation"']
+    one = tshark.ok(['-r', cap, *flt, '-T', 'fields', '-e', 'frame.number'])
+    two = tshark.ok(['-2', '-r', cap, *flt, '-T', 'fields', '-e', 'frame.number'])
+    assert one == two and len(one.split()) >= 6
+    # Expert infos are there without a printed tree, identical in both passes.
+    z1 = tshark.ok(['-q', '-r', cap, '-z', 'expert,chat'])
+    z2 = tshark.ok(['-2', '-q', '-r', cap, '-z', 'expert,chat'])
+    assert z1 == z2 and 'Tunnel up' in z1
+    # The detail view (-V) shows the same top line on both passes.
+    top = '[QuickVPN analysis: '      # generated, hence the brackets
+    v1 = [l for l in tshark.ok(['-r', cap, '-V']).splitlines() if l.startswith(top)]
+    v2 = [l for l in tshark.ok(['-2', '-r', cap, '-V']).splitlines() if l.startswith(top)]
+    assert v1 == v2 and len(v1) == 27
+    assert v1[0] == top + 'Session 1, Policy activation, IKE Main Mode MM1, MM_NO_STATE]'

@@ -1,0 +1,95 @@
+"""Golden tests: the qvpn fields of every case in cases.txt, exactly, one-pass and -2.
+
+For each case, tshark prints one tab-separated line per frame with the fields below;
+the lines of frames qvpn analysed (qvpn.session set) must equal
+tests/integration/expected/<name>.tsv, in one-pass tshark and with -2 alike
+("compute once, render every pass").
+
+qvpn.response_in is left out of the comparison: like dns.response_in it is filled
+when the response arrives, so one-pass tshark cannot show it on the request.  It is
+checked on -2 only, against qvpn.response_to (test_response_links).
+
+Regenerate the expected files from real tshark output with tests/integration/regen.sh
+(QVPN_REGEN=1); never edit them by hand.
+"""
+import pytest
+
+from conftest import HERE, read_cases, repo_path
+
+FIELDS = [
+    'frame.number',
+    'qvpn.session',
+    'qvpn.phase',
+    'qvpn.step',
+    'qvpn.ike.msg',
+    'qvpn.ike.state',
+    'qvpn.response_to',
+    'qvpn.retransmission_of',
+    'qvpn.rtt.tcp',
+    'qvpn.rtt.tls',
+    'qvpn.rtt.ike',
+    'qvpn.time_to_tunnel',
+    '_ws.expert.message',
+]
+SESSION_COL = FIELDS.index('qvpn.session')
+
+CASES = read_cases()
+EXPECTED = HERE / 'expected'
+
+
+def field_args(fields):
+    args = ['-T', 'fields', '-E', 'separator=/t', '-E', 'header=y', '-E', 'occurrence=a']
+    for f in fields:
+        args += ['-e', f]
+    return args
+
+
+def qvpn_lines(stdout, session_col=SESSION_COL):
+    """The header, then the lines of frames with a qvpn verdict."""
+    lines = stdout.splitlines()
+    if not lines:
+        return []
+    return [lines[0]] + [l for l in lines[1:] if l.split('\t')[session_col] != '']
+
+
+def capture_of(tshark, rel):
+    path = repo_path(rel)
+    if not path.exists():
+        pytest.skip('capture %s not present' % rel)
+    return tshark.readable(path)
+
+
+@pytest.mark.parametrize('name,capture,extra', CASES, ids=[c[0] for c in CASES])
+def test_golden(tshark, regen, name, capture, extra):
+    cap = capture_of(tshark, capture)
+    one = qvpn_lines(tshark.ok(['-r', cap, *extra, *field_args(FIELDS)]))
+    two = qvpn_lines(tshark.ok(['-2', '-r', cap, *extra, *field_args(FIELDS)]))
+    expected_file = EXPECTED / (name + '.tsv')
+    got = '\n'.join(one) + '\n'
+
+    if regen:
+        EXPECTED.mkdir(exist_ok=True)
+        expected_file.write_text(got)
+    assert expected_file.exists(), \
+        'no %s: run tests/integration/regen.sh to create it' % expected_file.relative_to(HERE)
+    expected = expected_file.read_text()
+
+    assert got == expected, 'one-pass output differs from %s' % expected_file.name
+    assert '\n'.join(two) + '\n' == expected, '-2 output differs from %s' % expected_file.name
+
+
+@pytest.mark.parametrize('name,capture,extra', CASES, ids=[c[0] for c in CASES])
+def test_response_links(tshark, name, capture, extra):
+    """On -2, response_in and response_to point at each other."""
+    cap = capture_of(tshark, capture)
+    out = tshark.ok(['-2', '-r', cap, *extra,
+                     *field_args(['frame.number', 'qvpn.response_in', 'qvpn.response_to'])])
+    rows = [l.split('\t') for l in out.splitlines()[1:]]
+    resp_in = {int(r[0]): int(r[1]) for r in rows if r[1]}
+    resp_to = {int(r[0]): int(r[2]) for r in rows if r[2]}
+    for req, resp in resp_in.items():
+        assert resp > req, 'frame %d: response_in %d is not later' % (req, resp)
+        assert resp_to.get(resp) == req, \
+            'frame %d: response_in %d, but that frame answers %s' % (req, resp, resp_to.get(resp))
+    for resp, req in resp_to.items():
+        assert req < resp, 'frame %d: response_to %d is not earlier' % (resp, req)
