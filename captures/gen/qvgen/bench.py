@@ -56,8 +56,8 @@ def session(world, i):
     natted = i % 9 == 4
     cli = cap.host('c%d' % i, client_ip(i), 128 - r.randint(8, 20), ipid_step=(1, 4))
     p = qv.Peer(cap, cli, world.gws[i % 4], r.uniform(0.02, 0.14), 'gateway', cert=world.cert, nat_t=natted,
-                cport500=r.randrange(1024, 65000) if natted else 500,
-                cport4500=r.randrange(1024, 65000) if natted else 4500)
+                cport500=r.randrange(49152, 65500) if natted else 500,
+                cport4500=r.randrange(49152, 65500) if natted else 4500)
     start = 1.0 + i * SPACING + r.uniform(0.0, 1.5)
     tag = 's%d' % i
     if i % 37 == 36:

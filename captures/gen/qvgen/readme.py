@@ -262,7 +262,7 @@ byte-for-byte reproducible:
 
     /usr/bin/python3 captures/gen/generate.py              # rewrites captures/ (this README too)
     /usr/bin/python3 captures/gen/generate.py --out DIR    # the same into DIR
-    /usr/bin/python3 captures/gen/generate.py --bench 2000 --out big.pcap   # ~1.02 million frames, ~10 s
+    /usr/bin/python3 captures/gen/generate.py --bench 2000 --out big.pcap   # ~1.02 million frames
     /usr/bin/python3 -m pytest tests/captures              # committed files == a fresh run, tshark checks
 
 The generator (`gen/qvgen/`, Python 3 standard library only) packs every header with
@@ -338,7 +338,7 @@ download, verification TLS, teardown, logout), with PSK-mismatch, silent-gateway
 refused-login and phase-2 failures mixed in (every 37th, 53rd, 71st, 97th) and one
 session in nine behind NAT, plus background (DNS, ARP, NBNS, pings, HTTPS) per minute.
 Sessions are built lazily from their own seeds and merged by timestamp, so memory stays
-flat.  `--bench 2000`: 1,018,638 frames, 174 MB, about 8 s.
+flat.  `--bench 2000` writes about 1.02 million frames (~174 MB) in 10–15 s.
 
 ## Public captures
 

@@ -260,8 +260,8 @@ def many_clients():
         ip = ('192.0.2.%d' if i % 2 else '203.0.113.%d') % addrs[i]
         cli = cap.host(tag, ip, 128 - r.randint(9, 19) - (1 if natted else 0), ipid_step=(1, 4))
         p = qv.Peer(cap, cli, gw, r.uniform(0.025, 0.13), 'gateway', cert=cert, nat_t=natted,
-                    cport500=r.randrange(1024, 65000) if natted else 500,
-                    cport4500=r.randrange(1024, 65000) if natted else 4500)
+                    cport500=r.randrange(49152, 65500) if natted else 500,
+                    cport4500=r.randrange(49152, 65500) if natted else 4500)
         t = 1.0 + i * 5.5 + r.uniform(0.0, 3.0)
         if i == 6:
             t = qv.tls_session(p, t, tag + '.login')
