@@ -114,8 +114,7 @@ class Lan:
             qn = r.choice(self.NAMES)
             txid = r.randrange(0x10000)
             sp = self._port()
-            addrs = ['%d.%d.%d.%d' % (r.choice([64, 65, 66, 72, 74, 173, 207, 209]), r.randrange(256), r.randrange(256), r.randrange(1, 255))
-                     for _ in range(r.choice([1, 1, 2]))]
+            addrs = self._resolve(qn)
             src = self.me or r.choice(self.neighbors)
             cap.udp(t, src, self.dns, sp, 53, dns_query(txid, qn))
             cap.udp(t + dt, self.dns, src, 53, sp, dns_response(txid, qn, addrs))
@@ -127,6 +126,17 @@ class Lan:
             cap.icmp_echo(t + dt, dst, src, 0, 0x0200, self.ping_seq, PING_PAYLOAD)
         else:
             raise ValueError(kind)
+
+    def _resolve(self, qname):
+        """The same answer for a name every time it is asked."""
+        if not hasattr(self, '_dns_cache'):
+            self._dns_cache = {}
+        if qname not in self._dns_cache:
+            r = self.rng
+            self._dns_cache[qname] = ['%d.%d.%d.%d' % (r.choice([64, 65, 66, 72, 74, 173, 207, 209]), r.randrange(256),
+                                                       r.randrange(256), r.randrange(1, 255))
+                                      for _ in range(r.choice([1, 1, 2]))]
+        return self._dns_cache[qname]
 
     def _bcast(self):
         if not hasattr(self, '_bcast_host'):
@@ -148,7 +158,7 @@ class Lan:
             self.sport = 1025
         return self.sport
 
-    KINDS = ['nbns_query', 'nbns_register', 'ssdp_msearch', 'ssdp_notify', 'arp_neighbor',
+    KINDS = ['nbns_query', 'nbns_query', 'ssdp_msearch', 'ssdp_notify', 'arp_neighbor', 'arp_neighbor',
              'dns', 'dns', 'dns', 'ping']
 
     def fill(self, ta, tb, count, kinds=None):

@@ -81,6 +81,8 @@ def login_only(ev, p):
 
 
 def reference_row(ev):
+    t = ev.f('tls1')
+    assert t == list(range(90, 97)), t    # the text below names these frames
     return ('Connection: login TLS on nav-port 90–120 (SYN 90, SYN/ACK 91, SSLv2 ClientHello 93, ServerHello 95; '
             'qvpn.rst_after_alert on 120). Policy activation: MM1–MM6 153, 154, 155, 162, 163, 164; QM1–QM3 165, 166, 168; '
             'IKE state QM_IDLE from 164. Network verification: ESP 167 (before QM3, as published), 209, 216; '
@@ -100,10 +102,11 @@ def rows(keyframes):
 
     ev = Ev(keyframes['quickvpn-reference']['events'])
     add('quickvpn-reference',
-        'The published QuickVPN connection (frames 97–259 of reference/quickvpn-seed-frames.tsv at the same numbers '
+        'The published QuickVPN connection (frames 97–259 of quickvpn-seed-frames.tsv at the same numbers '
         'and times; client 213.16.33.141, gateway 79.189.214.86, SPIs 0x8316d0a3 / 0x2b28e6ae). Frames 1–96: LAN '
-        'background, ARP + 4 pings of 79.189.214.83 (5–14), and the start of the first TLS session 90–96. All other '
-        'frames are background (ARP, DNS, NBNS, SSDP, pings), never TLS, never 79.189.214.86.',
+        'background, the client\'s ARP for its router (%s), 4 pings of 79.189.214.83 (%s), and the start of the first '
+        'TLS session (%s). All other frames are background (ARP, DNS, NBNS, SSDP, pings), never TLS, never '
+        '79.189.214.86.' % (lst(ev.f('arp')), lst(ev.f('ping')), rng(ev.first('tls1'), ev.last('tls1'))),
         '`reference.py: build()`', reference_row(ev))
 
     def k(name):
@@ -324,7 +327,7 @@ RSTs (for `success-60443` with `-d tcp.port==60443,tls`).
   379 or 283.  The first record of each pair is block-aligned, the second is not
   (153 and 73 bytes).  Without keys nothing can tell.
 * Frames 1–96 (not listed) hold: background, ARP for the router and four pings of
-  79.189.214.83 (frames 5–14, as asked: the gateway's other address), and the start of
+  79.189.214.83 (the gateway's other address; frames in the table above), and the start of
   the first TLS session (90 SYN, 91 SYN/ACK, 92 ACK, 93 SSLv2 ClientHello of 124 bytes,
   94 ACK, 95 ServerHello/Certificate/ServerHelloDone 727 bytes, 96 ClientKeyExchange/CCS/
   Finished 190 bytes), consistent with frame 97's Seq=728 Ack=315.

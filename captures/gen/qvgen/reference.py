@@ -75,8 +75,9 @@ def build():
     gw83 = cap.host('gateway-83', '79.189.214.83', 50, ipid_step=(1, 9))
     dns = cap.host('dns', '213.16.32.10', 62, ipid_step=(1, 60))
     neighbors = [cap.host('n%d' % i, '213.16.33.%d' % i, 128, local=True, ipid_step=(1, 30),
-                          mac='00:%02x:%02x:%02x:%02x:%02x' % tuple(r.randrange(256) for _ in range(5)))
-                 for i in (12, 57, 97, 130, 201, 223)]
+                          mac=oui + ':%02x:%02x:%02x' % tuple(r.randrange(256) for _ in range(3)))
+                 for i, oui in ((12, '00:1c:c0'), (57, '00:21:5a'), (97, '00:14:22'), (130, '00:1e:4f'),
+                                (201, '00:0c:6e'), (223, '00:13:d4'))]
     remote = [cap.host('r1', '212.77.100.101', 243, ipid_step=(1, 200)),
               cap.host('r2', '194.204.159.1', 248, ipid_step=(1, 200)),
               cap.host('r3', '193.110.137.11', 56, ipid_step=(1, 200))]
