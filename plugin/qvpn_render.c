@@ -60,6 +60,7 @@ static const struct {
     [QVPN_FINDING_ESP_ONE_WAY]        = { PI_SEQUENCE,      PI_WARN },
     [QVPN_FINDING_TUNNEL_UP]          = { PI_SEQUENCE,      PI_CHAT },
     [QVPN_FINDING_SESSION_CAP]        = { PI_SEQUENCE,      PI_WARN },
+    [QVPN_FINDING_IKE_AUTH_FAILED]    = { PI_RESPONSE_CODE, PI_WARN },
 };
 _Static_assert(sizeof(finding_expert) / sizeof(finding_expert[0]) == QVPN_FINDING_COUNT,
                "finding_expert[] must have one entry per qvpn_finding");

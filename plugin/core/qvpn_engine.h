@@ -77,6 +77,7 @@ typedef struct qvpn_verdict {
                                      QVPN_ALERT_ENCRYPTED when not visible */
     int64_t        gap_ns;        /* alert->RST time, or silence before a stall */
     uint32_t       esp_count;     /* ESP packets one way, on ESP_ONE_WAY / TUNNEL_UP */
+    uint32_t       ike_len;       /* isakmp.length, on IKE_AUTH_FAILED */
 } qvpn_verdict;
 
 typedef struct qvpn_engine qvpn_engine;

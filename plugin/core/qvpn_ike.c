@@ -326,6 +326,11 @@ static void v1_feed(qvpn_ctx *c, qvpn_ike_sa *sa)
     } else if (exch == QVPN_IKE_EXCH_INFO_V1) {
         c->v.step = QVPN_STEP_IKE_INFO;
         c->v.ike_msg = QVPN_IKE_MSG_INFO;
+        /* Encrypted with the ISAKMP SA's keys: phase 1 completed before the capture. */
+        if (sa->state == QVPN_IKE_STATE_NONE && (c->obs->ike.flags & QVPN_IKE_FLAG_V1_ENCRYPTED)) {
+            sa->state = QVPN_IKE_STATE_QM_IDLE;
+            phase1_done(c);
+        }
     } else {
         c->v.step = QVPN_STEP_IKE_OTHER;    /* Transaction (XAUTH), AuthIP, fuzz */
     }
@@ -371,6 +376,18 @@ static bool has_notify(const qvpn_ike_obs *k, uint16_t type)
         if (k->notify[i] == type)
             return true;
     return false;
+}
+
+/* A successful IKE_AUTH response carries IDr, AUTH, SAr2, TSi and TSr: at least
+ * ~190 bytes once encrypted.  One that is much shorter can only hold a notify, and
+ * after IKE_AUTH that is the refusal (AUTHENTICATION_FAILED, encrypted in IKEv2).
+ * Fragmented responses (SKF) are not judged. */
+#define V2_AUTH_MIN_LEN 120
+
+static bool v2_auth_too_short(const qvpn_ike_obs *k)
+{
+    return k->length > 0 && k->length < V2_AUTH_MIN_LEN &&
+           !(k->payloads & BIT64(QVPN_IKE_PL_V2_SKF));
 }
 
 static void v2_request(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
@@ -426,6 +443,9 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     if (exch == QVPN_IKE_EXCH_SA_INIT) {
         sa->state = QVPN_IKE_STATE_V2_INIT_DONE;
         c->sess->p1_progress_ts = o->ts_ns;
+    } else if (exch == QVPN_IKE_EXCH_AUTH && v2_auth_too_short(&o->ike)) {
+        qvpn_finding_set(c, QVPN_FINDING_IKE_AUTH_FAILED);
+        c->v.ike_len = o->ike.length;
     } else if (exch == QVPN_IKE_EXCH_AUTH) {
         sa->state = QVPN_IKE_STATE_V2_READY;
         phase1_done(c);

@@ -170,6 +170,13 @@ void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
         else
             snprintf(inf, il, "tunnel up (its IKE negotiation is not in the capture)");
         break;
+    case QVPN_FINDING_IKE_AUTH_FAILED:
+        snprintf(obs, ol, "IKE_AUTH response of only %u bytes: too short for the IDr, AUTH, SA "
+                          "and traffic-selector payloads of a success", v->ike_len);
+        snprintf(inf, il, "the gateway refused IKE_AUTH, most likely AUTHENTICATION_FAILED "
+                          "(wrong pre-shared key, certificate or EAP credentials); IKEv2 "
+                          "encrypts the notify, so only its size shows");
+        break;
     case QVPN_FINDING_SESSION_CAP:
         snprintf(obs, ol, "session table full");
         snprintf(inf, il, "later peers are not analysed: raise the max sessions preference "
@@ -191,8 +198,8 @@ void qvpn_session_summary(const qvpn_session *s, char *buf, size_t len)
     if (!buf || len == 0)
         return;
     if (s->esp_out && s->esp_in) {
-        snprintf(buf, len, "%s%s", s->roles_guessed && s->ike_version == 0
-                                       ? "tunnel seen mid-flow" : "connected",
+        bool midflow = s->roles_guessed && !(s->phases_seen & (1u << QVPN_PHASE_POLICY));
+        snprintf(buf, len, "%s%s", midflow ? "tunnel seen mid-flow" : "connected",
                  (s->phases_seen & (1u << QVPN_PHASE_TEARDOWN)) ? ", torn down" : "");
     } else if (f & (1u << QVPN_FINDING_ESP_ONE_WAY) || s->esp_out || s->esp_in) {
         snprintf(buf, len, "ESP one way only (%s): return path broken?",
@@ -201,6 +208,8 @@ void qvpn_session_summary(const qvpn_session *s, char *buf, size_t len)
         snprintf(buf, len, "login refused: TLS alert %s", qvpn_tls_alert_name(s->alert_desc));
     } else if (s->tls_only) {
         snprintf(buf, len, "TLS only: no IKE followed");
+    } else if (f & (1u << QVPN_FINDING_IKE_AUTH_FAILED)) {
+        snprintf(buf, len, "IKE_AUTH refused: authentication failed?");
     } else if (f & (1u << QVPN_FINDING_IKE_NOTIFY)) {
         snprintf(buf, len, "refused by peer: %s", qvpn_notify_name(s->ike_version, s->notify_type));
     } else if (!p1_up(s->ike_state)) {

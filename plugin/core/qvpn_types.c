@@ -89,6 +89,7 @@ static const char *const finding_abbrevs[QVPN_FINDING_COUNT] = {
     [QVPN_FINDING_ESP_ONE_WAY]        = "esp_one_way",
     [QVPN_FINDING_TUNNEL_UP]          = "tunnel_up",
     [QVPN_FINDING_SESSION_CAP]        = "session_cap",
+    [QVPN_FINDING_IKE_AUTH_FAILED]    = "ike_auth_failed",
 };
 
 static const char *const finding_titles[QVPN_FINDING_COUNT] = {
@@ -101,6 +102,7 @@ static const char *const finding_titles[QVPN_FINDING_COUNT] = {
     [QVPN_FINDING_ESP_ONE_WAY]        = "ESP one way only",
     [QVPN_FINDING_TUNNEL_UP]          = "Tunnel up",
     [QVPN_FINDING_SESSION_CAP]        = "Session table full",
+    [QVPN_FINDING_IKE_AUTH_FAILED]    = "IKE_AUTH refused",
 };
 
 const char *qvpn_phase_name(qvpn_phase p)         { return NAME_OF(phase_names, p, "Unknown"); }

@@ -107,6 +107,7 @@ typedef enum {
     QVPN_FINDING_ESP_ONE_WAY,
     QVPN_FINDING_TUNNEL_UP,
     QVPN_FINDING_SESSION_CAP,
+    QVPN_FINDING_IKE_AUTH_FAILED,   /* IKEv2: IKE_AUTH answered by a bare (encrypted) notify */
     QVPN_FINDING_COUNT
 } qvpn_finding;
 

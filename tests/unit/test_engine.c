@@ -420,6 +420,34 @@ static void test_ikev2(fixture *fx, gconstpointer data)
     assert_rtt(v, QVPN_RTT_V2_INFO, 40000);
 }
 
+static void test_ikev2_auth_refused(fixture *fx, gconstpointer data)
+{
+    (void)data;
+    v2(fx, 0.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_SA_INIT, 0, true, false);
+    v2(fx, 0.03, GATEWAY, CLIENT, QVPN_IKE_EXCH_SA_INIT, 0, false, true);
+    v2(fx, 0.05, CLIENT, GATEWAY, QVPN_IKE_EXCH_AUTH, 1, true, false);
+    qvpn_obs o = base(fx, 0.09, GATEWAY, CLIENT, 500, 500);
+    o.ike.present = true;
+    o.ike.version = 2;
+    o.ike.exch = QVPN_IKE_EXCH_AUTH;
+    o.ike.flags = QVPN_IKE_FLAG_V2_RESPONSE;
+    memset(o.ike.ispi, 0x70, 8);
+    memset(o.ike.rspi, 0x71, 8);
+    o.ike.msgid = 1;
+    o.ike.length = 80;
+    o.ike.payloads = PL(V2_SK);
+    const qvpn_verdict *v = qvpn_engine_feed(fx->eng, &o);
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_AUTH_FAILED));
+    g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_V2_AUTH_SENT);
+    assert_rtt(v, QVPN_RTT_V2_AUTH, 40000);
+    char obs[256], inf[256], buf[128];
+    qvpn_finding_describe(v, QVPN_FINDING_IKE_AUTH_FAILED, obs, sizeof(obs), inf, sizeof(inf));
+    g_assert_nonnull(strstr(obs, "only 80 bytes"));
+    g_assert_nonnull(strstr(inf, "AUTHENTICATION_FAILED"));
+    qvpn_session_summary(v->session, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "IKE_AUTH refused: authentication failed?");
+}
+
 static void test_tls_fatal_alert(fixture *fx, gconstpointer data)
 {
     (void)data;
@@ -494,11 +522,15 @@ static void test_midflow(fixture *fx, gconstpointer data)
     /* Encrypted Informational of an SA never seen: teardown. */
     v = ike(fx, 5.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V1, 0x90, true, 7, ENC, 0);
     g_assert_cmpint(v->phase, ==, QVPN_PHASE_TEARDOWN);
+    g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_QM_IDLE);  /* encrypted: phase 1 was up */
     g_assert_cmpuint(v->session->id, ==, 1);
     /* ESP again on a known SA: it was a keepalive, back to network verification. */
     v = esp(fx, 6.0, CLIENT, GATEWAY, 0x12);
     g_assert_cmpint(v->phase, ==, QVPN_PHASE_NETWORK);
     g_assert_cmpuint(qvpn_engine_session_count(fx->eng), ==, 1);
+    char buf[128];
+    qvpn_session_summary(v->session, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "tunnel seen mid-flow, torn down");
 }
 
 static void test_reconnect(fixture *fx, gconstpointer data)
@@ -650,6 +682,7 @@ int main(int argc, char **argv)
     ADD("/qvpn/ike/notify", test_notify);
     ADD("/qvpn/ike/aggressive", test_aggressive);
     ADD("/qvpn/ike/v2", test_ikev2);
+    ADD("/qvpn/ike/v2_auth_refused", test_ikev2_auth_refused);
     ADD("/qvpn/tls/fatal_alert", test_tls_fatal_alert);
     ADD("/qvpn/tls/unrelated", test_unrelated_traffic);
     ADD("/qvpn/esp/one_way", test_esp_one_way);
