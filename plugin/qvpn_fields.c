@@ -54,6 +54,7 @@ typedef enum {
     QF_IKE_MSGID,
     QF_IKE_LENGTH,
     QF_IKE_PAYLOAD_TYPE,
+    QF_IKE_NEXT_PAYLOAD,    /* the SK payload's one: first encrypted payload */
     QF_IKE_NOTIFY,          /* registered twice: IKEv1 and IKEv2 */
     QF_IKE_NAT_KEEPALIVE,   /* gate */
     QF_ESP_SPI,             /* gate: ESP present; also a cut layer */
@@ -92,6 +93,7 @@ static const char *const field_names[] = {
     [QF_IKE_MSGID]              = "isakmp.messageid",
     [QF_IKE_LENGTH]             = "isakmp.length",
     [QF_IKE_PAYLOAD_TYPE]       = "isakmp.typepayload",
+    [QF_IKE_NEXT_PAYLOAD]       = "isakmp.nextpayload",
     [QF_IKE_NOTIFY]             = "isakmp.notify.msgtype",
     [QF_IKE_NAT_KEEPALIVE]      = "isakmp.ike.nat_keepalive",
     [QF_ESP_SPI]                = "esp.spi",
@@ -389,6 +391,13 @@ static void extract_ike(proto_tree *tree, int cut, qvpn_obs *obs)
     while ((fi = fi_next(&it)) != NULL)
         if (fi_uint(fi, &v) && v < 64)
             obs->ike.payloads |= UINT64_C(1) << v;
+
+    /* Header's next payload SK (46) or SKF (53): the next one names the first
+     * payload inside, which stays visible although encrypted. */
+    fi_iter_init(&it, tree, QF_IKE_NEXT_PAYLOAD, cut);
+    if ((fi = fi_next(&it)) != NULL && fi_uint(fi, &v) && (v == 46 || v == 53) &&
+        (fi = fi_next(&it)) != NULL && fi_uint(fi, &v))
+        obs->ike.sk_inner = (uint8_t)v;
 
     fi_iter_init(&it, tree, QF_IKE_NOTIFY, cut);
     while ((fi = fi_next(&it)) != NULL && obs->ike.n_notify < QVPN_MAX_NOTIFY)

@@ -379,14 +379,17 @@ static bool has_notify(const qvpn_ike_obs *k, uint16_t type)
 }
 
 /* A successful IKE_AUTH response carries IDr, AUTH, SAr2, TSi and TSr: at least
- * ~190 bytes once encrypted.  One that is much shorter can only hold a notify, and
- * after IKE_AUTH that is the refusal (AUTHENTICATION_FAILED, encrypted in IKEv2).
- * Fragmented responses (SKF) are not judged. */
+ * ~190 bytes once encrypted.  One that opens with a Notify (the SK payload's next
+ * payload stays visible) and is too short for anything else is the refusal:
+ * AUTHENTICATION_FAILED, encrypted in IKEv2.  EAP rounds (first payload EAP) and
+ * fragments (SKF) are not judged. */
 #define V2_AUTH_MIN_LEN 120
+#define V2_PL_NOTIFY 41
+#define V2_PL_EAP 48
 
 static bool v2_auth_too_short(const qvpn_ike_obs *k)
 {
-    return k->length > 0 && k->length < V2_AUTH_MIN_LEN &&
+    return k->sk_inner == V2_PL_NOTIFY && k->length > 0 && k->length < V2_AUTH_MIN_LEN &&
            !(k->payloads & BIT64(QVPN_IKE_PL_V2_SKF));
 }
 
@@ -446,8 +449,8 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     } else if (exch == QVPN_IKE_EXCH_AUTH && v2_auth_too_short(&o->ike)) {
         qvpn_finding_set(c, QVPN_FINDING_IKE_AUTH_FAILED);
         c->v.ike_len = o->ike.length;
-    } else if (exch == QVPN_IKE_EXCH_AUTH) {
-        sa->state = QVPN_IKE_STATE_V2_READY;
+    } else if (exch == QVPN_IKE_EXCH_AUTH && o->ike.sk_inner != V2_PL_EAP) {
+        sa->state = QVPN_IKE_STATE_V2_READY;    /* an EAP round is not the end of it */
         phase1_done(c);
     } else if (exch == QVPN_IKE_EXCH_CHILD_SA) {
         c->sess->p2_done = true;

@@ -129,6 +129,8 @@ typedef struct qvpn_ike_obs {
     uint64_t payloads;      /* bit n set: isakmp.typepayload n (n < 64) */
     uint16_t notify[QVPN_MAX_NOTIFY]; /* isakmp.notify.msgtype, cleartext only */
     uint8_t  n_notify;
+    uint8_t  sk_inner;      /* isakmp.nextpayload of the SK/SKF payload: type of the
+                               first encrypted payload (41 = Notify), 0 if none */
     bool     nat_t;         /* carried on UDP 4500 (non-ESP marker) */
 } qvpn_ike_obs;
 

@@ -436,10 +436,24 @@ static void test_ikev2_auth_refused(fixture *fx, gconstpointer data)
     o.ike.msgid = 1;
     o.ike.length = 80;
     o.ike.payloads = PL(V2_SK);
+    o.ike.sk_inner = 48;                  /* an EAP round: not judged */
+    g_assert_cmpuint(qvpn_engine_feed(fx->eng, &o)->findings, ==, 0);
+    v2(fx, 0.07, CLIENT, GATEWAY, QVPN_IKE_EXCH_AUTH, 2, true, false);
+    o = base(fx, 0.09, GATEWAY, CLIENT, 500, 500);
+    o.ike.present = true;
+    o.ike.version = 2;
+    o.ike.exch = QVPN_IKE_EXCH_AUTH;
+    o.ike.flags = QVPN_IKE_FLAG_V2_RESPONSE;
+    memset(o.ike.ispi, 0x70, 8);
+    memset(o.ike.rspi, 0x71, 8);
+    o.ike.msgid = 2;
+    o.ike.length = 80;
+    o.ike.payloads = PL(V2_SK);
+    o.ike.sk_inner = 41;                  /* Notify only */
     const qvpn_verdict *v = qvpn_engine_feed(fx->eng, &o);
     g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_AUTH_FAILED));
     g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_V2_AUTH_SENT);
-    assert_rtt(v, QVPN_RTT_V2_AUTH, 40000);
+    assert_rtt(v, QVPN_RTT_V2_AUTH, 20000);
     char obs[256], inf[256], buf[128];
     qvpn_finding_describe(v, QVPN_FINDING_IKE_AUTH_FAILED, obs, sizeof(obs), inf, sizeof(inf));
     g_assert_nonnull(strstr(obs, "only 80 bytes"));
