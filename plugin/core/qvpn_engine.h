@@ -52,6 +52,7 @@ typedef struct qvpn_session {
     uint8_t      ike_version;     /* 0 (no IKE), 1 or 2 */
     uint16_t     notify_type;     /* last cleartext error notify, 0 if none */
     uint8_t      alert_desc;      /* last cleartext fatal TLS alert */
+    bool         p2_done;         /* QM3 / IKEv2 child SA answered: IPsec SAs agreed */
 } qvpn_session;
 
 #define QVPN_ALERT_ENCRYPTED 0xff

@@ -27,7 +27,6 @@ typedef struct qvpn_sess {
     bool         teardown;
     bool         logout_seen;       /* a TLS stream already joined the teardown */
     bool         p1_done;
-    bool         p2_done;           /* Quick Mode / IKE_AUTH child completed */
     bool         p1_stall_reported; /* by timeout, once */
     bool         p2_stall_reported;
     bool         one_way_reported;

@@ -298,7 +298,7 @@ static void v1_quick(qvpn_ctx *c, qvpn_ike_sa *sa)
         } else if (ex->last == 2) {
             ex->last = n = 3;
             ex->first_frame[3] = o->frame;
-            c->sess->p2_done = true;
+            c->sess->pub.p2_done = true;
         } else {
             n = 3;
             mark_retransmission(c, ex->first_frame[3], QVPN_FINDING_COUNT, sa->state);
@@ -452,8 +452,9 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     } else if (exch == QVPN_IKE_EXCH_AUTH && o->ike.sk_inner != V2_PL_EAP) {
         sa->state = QVPN_IKE_STATE_V2_READY;    /* an EAP round is not the end of it */
         phase1_done(c);
+        c->sess->pub.p2_done = true;            /* IKE_AUTH carries the first child SA */
     } else if (exch == QVPN_IKE_EXCH_CHILD_SA) {
-        c->sess->p2_done = true;
+        c->sess->pub.p2_done = true;
     }
 }
 

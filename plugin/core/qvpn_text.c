@@ -187,6 +187,21 @@ void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
     }
 }
 
+static const char *stall_short(qvpn_ike_state st)
+{
+    switch (st) {
+    case QVPN_IKE_STATE_MM_NO_STATE:
+    case QVPN_IKE_STATE_AG_NO_STATE:
+    case QVPN_IKE_STATE_V2_INIT_SENT:  return "gateway not answering?";
+    case QVPN_IKE_STATE_MM_SA_SETUP:
+    case QVPN_IKE_STATE_AG_INIT_EXCH:  return "key exchange not answered?";
+    case QVPN_IKE_STATE_MM_KEY_EXCH:   return "pre-shared key mismatch?";
+    case QVPN_IKE_STATE_V2_INIT_DONE:
+    case QVPN_IKE_STATE_V2_AUTH_SENT:  return "IKE_AUTH not answered: authentication or lost fragments?";
+    default:                           return "phase 1 incomplete";
+    }
+}
+
 static bool p1_up(qvpn_ike_state st)
 {
     return st == QVPN_IKE_STATE_QM_IDLE || st == QVPN_IKE_STATE_V2_READY;
@@ -213,11 +228,10 @@ void qvpn_session_summary(const qvpn_session *s, char *buf, size_t len)
     } else if (f & (1u << QVPN_FINDING_IKE_NOTIFY)) {
         snprintf(buf, len, "refused by peer: %s", qvpn_notify_name(s->ike_version, s->notify_type));
     } else if (!p1_up(s->ike_state)) {
-        const char *why = s->ike_state == QVPN_IKE_STATE_MM_KEY_EXCH ? "pre-shared key mismatch?"
-                        : s->ike_state == QVPN_IKE_STATE_MM_NO_STATE ||
-                          s->ike_state == QVPN_IKE_STATE_V2_INIT_SENT ? "gateway not answering?"
-                        : "phase 1 incomplete";
-        snprintf(buf, len, "stalled in %s: %s", qvpn_ike_state_name(s->ike_state), why);
+        snprintf(buf, len, "stalled in %s: %s", qvpn_ike_state_name(s->ike_state),
+                 stall_short(s->ike_state));
+    } else if (s->p2_done) {
+        snprintf(buf, len, "IPsec SAs agreed, no ESP seen (no traffic, or ESP not captured)");
     } else {
         snprintf(buf, len, "phase 2 failed: %s but no ESP", qvpn_ike_state_name(s->ike_state));
     }

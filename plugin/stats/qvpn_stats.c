@@ -28,6 +28,7 @@ typedef struct sess_agg {
     uint8_t   alert_desc;
     int64_t   ttt_ns;
     bool      had_ike, had_esp;
+    bool      p2_done;          /* QM3, or an IKEv2 IKE_AUTH/CHILD_SA answered */
     uint32_t  esp_out, esp_in;
     uint16_t  tcp_ports[MAX_PORTS], udp_ports[MAX_PORTS];
     GArray   *spis;             /* spi_count */
@@ -178,6 +179,10 @@ void qvpn_stats_add(qvpn_stats *st, const qvpn_tap_rec *rec)
         a->ike_version = v->step >= QVPN_STEP_IKEV2_SA_INIT && v->step <= QVPN_STEP_IKEV2_INFO
                        ? 2 : (a->ike_version ? a->ike_version : 1);
     }
+    if (v->ike_msg == QVPN_IKE_MSG_QM3 ||
+        (v->ike_msg == QVPN_IKE_MSG_V2_RESPONSE && v->ike_state == QVPN_IKE_STATE_V2_READY &&
+         (v->step == QVPN_STEP_IKEV2_AUTH || v->step == QVPN_STEP_IKEV2_CHILD_SA)))
+        a->p2_done = true;
     if (v->step == QVPN_STEP_ESP && rec->has_spi)
         count_esp(a, rec);
     if (v->time_to_tunnel_ns >= 0)
@@ -219,6 +224,7 @@ static void sess_summary(const sess_agg *a, char *buf, size_t len)
     s.ike_version = a->ike_version;
     s.notify_type = a->notify_type;
     s.alert_desc = a->alert_desc;
+    s.p2_done = a->p2_done;
     qvpn_session_summary(&s, buf, len);
 }
 
