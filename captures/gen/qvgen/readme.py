@@ -179,8 +179,8 @@ def rows(keyframes):
         '`scenarios.py: midflow_tunnel()`',
         'One session, roles guessed (client = first ESP sender 203.0.113.200, not a known gateway). Network verification: '
         'ESP from 1; qvpn.tunnel_up on %d (no time-to-tunnel: no IKE seen). Teardown from %d: Informationals %s (client), '
-        '%s (gateway); logout TLS %s joins the session (within 30 s). IKE state LOST (no Main Mode seen, '
-        'only Informationals). Warnings: tunnel_up %d; rst_after_alert %d.'
+        '%s (gateway); logout TLS %s joins the session (within 30 s). IKE state QM_IDLE on the '
+        'Informationals (an encrypted Informational implies an ISAKMP SA; no Main Mode is in the capture). Warnings: tunnel_up %d; rst_after_alert %d.'
         % (tunnel_up(ev, 's1'), ev.first('s1.info.client'), lst(ev.f('s1.info.client')), lst(ev.f('s1.info.gateway')),
            tls_range(ev, 's1.logout'), tunnel_up(ev, 's1'), ev.first('s1.logout.rst')))
 
@@ -240,10 +240,11 @@ def rows(keyframes):
         '(118-byte frame: SK payload holding only N(AUTHENTICATION_FAILED), 8 bytes of plaintext, vs ~290 bytes for a '
         'success) and, being encrypted, does not show the error. No ESP and no further IKE follow: the client gives up; '
         'background continues for 20 s.', '`scenarios.py: ikev2_auth_failed()`',
-        '%s Policy activation: IKE_SA_INIT %d/%d, IKE_AUTH %d/%d. Observable: IKE_AUTH answered, then nothing. '
-        'By the rules the state is READY after %d (the notify is not visible) and no warning fires: no frame of the '
-        'session follows the response, so the 10-s "no ESP after negotiation" stall has no frame to land on. '
-        'A verdict of "authentication failed" would need the short response size as a hint.'
+        '%s Policy activation: IKE_SA_INIT %d/%d (INIT_SENT, INIT_DONE), IKE_AUTH %d/%d. Observable: IKE_AUTH '
+        'answered by a response too short to hold IDr, AUTH, SA, TSi and TSr (76 bytes of ISAKMP), then nothing: no '
+        'ESP, no further IKE. The notify itself is encrypted, so the state stays AUTH_SENT (IN-NEG), not READY. '
+        'Warning: qvpn.ike_auth_failed on %d (the engine\'s size-based finding; not in the issue\'s list). No stall '
+        'fires: no frame of the session follows the response.'
         % (login_only(ev, 's1'), ev.first('s1.sa_init.req'), ev.first('s1.sa_init.resp'), ev.first('s1.auth.req'),
            ev.first('s1.auth.resp'), ev.first('s1.auth.resp')))
 
