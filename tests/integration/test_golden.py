@@ -12,6 +12,8 @@ checked on -2 only, against qvpn.response_to (test_response_links).
 Regenerate the expected files from real tshark output with tests/integration/regen.sh
 (QVPN_REGEN=1); never edit them by hand.
 """
+import difflib
+
 import pytest
 
 from conftest import HERE, read_cases, repo_path
@@ -74,8 +76,18 @@ def test_golden(tshark, regen, name, capture, extra):
         'no %s: run tests/integration/regen.sh to create it' % expected_file.relative_to(HERE)
     expected = expected_file.read_text()
 
-    assert got == expected, 'one-pass output differs from %s' % expected_file.name
-    assert '\n'.join(two) + '\n' == expected, '-2 output differs from %s' % expected_file.name
+    assert got == expected, diff('one-pass', expected_file, expected, got)
+    got2 = '\n'.join(two) + '\n'
+    assert got2 == expected, diff('-2', expected_file, expected, got2)
+
+
+def diff(what, expected_file, expected, got):
+    d = difflib.unified_diff(expected.splitlines(), got.splitlines(),
+                             'expected/' + expected_file.name, what + ' tshark', lineterm='', n=1)
+    lines = list(d)
+    more = '\n... %d more diff lines' % (len(lines) - 40) if len(lines) > 40 else ''
+    return ('%s output differs from %s (capture or engine changed? review, then regen.sh)\n%s%s'
+            % (what, expected_file.name, '\n'.join(lines[:40]), more))
 
 
 @pytest.mark.parametrize('name,capture,extra', CASES, ids=[c[0] for c in CASES])

@@ -24,11 +24,11 @@ FIELDS = {
     'qvpn.retransmission_of': 'FT_FRAMENUM',
 }
 
-# One expert info per qvpn_finding.
+# One expert info per qvpn_finding (a new finding must be added here, and to the README).
 EXPERT = [
     'qvpn.rst_after_alert', 'qvpn.mm_stall', 'qvpn.qm_stall', 'qvpn.ike_retransmission',
     'qvpn.ike_notify', 'qvpn.tls_alert', 'qvpn.esp_one_way', 'qvpn.tunnel_up',
-    'qvpn.session_cap',
+    'qvpn.session_cap', 'qvpn.ike_auth_failed',
 ]
 
 PREFS = {
