@@ -310,7 +310,8 @@ RSTs (for `success-60443` with `-d tcp.port==60443,tls`).
 
 ## The reference capture: what matches and what cannot
 
-* Frames 97–259 of `/work/shared/reference/quickvpn-seed-frames.tsv`: same frame number,
+* Frames 97–259 of the published list (`quickvpn-seed-frames.tsv`, a copy of
+  `/work/shared/reference/quickvpn-seed-frames.tsv`): same frame number,
   `frame.time_relative` to the microsecond (frame 1 is at 2010-03-16 09:41:27.318406 UTC),
   source, destination, Protocol and Info — **after normalisation**: the TSV writes `>`
   where tshark prints `→`, and it shows transport names alone (`https > nav-port`) where
@@ -325,8 +326,9 @@ RSTs (for `success-60443` with `-d tcp.port==60443,tls`).
   server's two Application Data records of frames 115 (379 bytes of TCP payload) and 255
   (283 bytes) — the listed sequence numbers leave 408 and 312 bytes for those frames plus
   a 29-byte alert, and no two 3DES records (5-byte header + multiple of 8) add up to
-  379 or 283.  The first record of each pair is block-aligned, the second is not
-  (153 and 73 bytes).  Without keys nothing can tell.
+  379 or 283.  The first record of each pair is block-aligned (216, 160 bytes), the
+  second is not (153, 113 bytes).  Without keys no dissector can tell; the client's
+  records (frames 99, 242: 152 + 112, 168 + 112) are all block-aligned.
 * Frames 1–96 (not listed) hold: background, ARP for the router and four pings of
   79.189.214.83 (the gateway's other address; frames in the table above), and the start of
   the first TLS session (90 SYN, 91 SYN/ACK, 92 ACK, 93 SSLv2 ClientHello of 124 bytes,
