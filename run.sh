@@ -16,4 +16,4 @@ if ! ls "$build"/plugins/*/epan/qvpn.so >/dev/null 2>&1 || [ -n "$(find "$top/pl
 fi
 echo "qvpn: analysing $cap" >&2
 QVPN_BUILD_DIR=$build "$top/scripts/tshark-qvpn" -q -r "$cap" "$@" \
-    -z qvpn,sessions -z qvpn,rtt -z "expert,chat,qvpn"
+    -z "expert,chat,qvpn" -z qvpn,rtt -z qvpn,sessions

@@ -375,9 +375,10 @@ static void esp_line(GString *out, const sess_agg *a)
     g_string_append(out, "      ESP:");
     for (guint i = 0; i < a->spis->len; i++) {
         const spi_count *c = &g_array_index(a->spis, spi_count, i);
-        g_string_append_printf(out, "%s SPI 0x%08x %s %u pkts", i ? "," : "", c->spi,
+        g_string_append_printf(out, "%s SPI 0x%08x %s %u pkt%s", i ? "," : "", c->spi,
                                c->from_client ? "client->gateway (encaps)"
-                                              : "gateway->client (decaps)", c->packets);
+                                              : "gateway->client (decaps)", c->packets,
+                               c->packets == 1 ? "" : "s");
     }
     g_string_append_c(out, '\n');
 }

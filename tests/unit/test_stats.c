@@ -154,7 +154,7 @@ static void test_sessions(void)
     g_assert_nonnull(strstr(out->str, "CPN."));
     g_assert_nonnull(strstr(out->str, "connected\n"));
     g_assert_nonnull(strstr(out->str, "SPI 0x8316d0a3 client->gateway (encaps) 2 pkts"));
-    g_assert_nonnull(strstr(out->str, "SPI 0x2b28e6ae gateway->client (decaps) 1 pkts"));
+    g_assert_nonnull(strstr(out->str, "SPI 0x2b28e6ae gateway->client (decaps) 1 pkt"));
     g_assert_nonnull(strstr(out->str, "VPN sessions: 1\n"));
     g_assert_nonnull(strstr(out->str, "TLS-only attempts: 0\n"));
     g_string_truncate(out, 0);
