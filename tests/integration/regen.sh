@@ -10,4 +10,4 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 args=()
 [ $# -gt 0 ] && args=(-k "$1")
-QVPN_REGEN=1 exec /usr/bin/python3 -m pytest -q "$here/test_golden.py" "${args[@]}"
+QVPN_REGEN=1 exec /usr/bin/python3 -m pytest -q "$here/test_golden.py" "$here/test_stats.py" "${args[@]}"
