@@ -149,7 +149,7 @@ void qvpn_render_register(int proto)
             " QM1->QM2, IKEv2 exchanges, ...; qvpn.rtt.kind says which)", HFILL } },
         { &hf_time_to_tunnel,
           { "Time to tunnel", "qvpn.time_to_tunnel", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
-            "Time from the session's first packet to the tunnel being up (ESP seen in"
+            "Time from the session's first IKE packet to the tunnel being up (ESP seen in"
             " both directions)", HFILL } },
         { &hf_retransmission_of,
           { "Retransmission of", "qvpn.retransmission_of", FT_FRAMENUM, BASE_NONE,
@@ -261,7 +261,7 @@ static void add_findings(packet_info *pinfo, proto_item *ti, const qvpn_verdict 
         qvpn_finding_describe(v, (qvpn_finding)f, observed, sizeof(observed),
                               inferred, sizeof(inferred));
         if (inferred[0] != '\0')
-            expert_add_info_format(pinfo, ti, &ei_finding[f], "%s: %s (%s)",
+            expert_add_info_format(pinfo, ti, &ei_finding[f], "%s: %s. Inferred: %s",
                                    qvpn_finding_title((qvpn_finding)f), observed, inferred);
         else
             expert_add_info_format(pinfo, ti, &ei_finding[f], "%s: %s",

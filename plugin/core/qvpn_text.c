@@ -52,7 +52,7 @@ static const char *stall_cause(qvpn_ike_state st)
         return "the key exchange is not answered: check the DH group and NAT-T "
                "(UDP 4500) on the path";
     case QVPN_IKE_STATE_MM_KEY_EXCH:
-        return "the pre-shared keys most likely differ (the peer cannot decrypt MM5)";
+        return "the pre-shared keys most likely differ: the peer cannot decrypt MM5";
     case QVPN_IKE_STATE_V2_INIT_DONE:
     case QVPN_IKE_STATE_V2_AUTH_SENT:
         return "IKE_AUTH is not answered: authentication rejected, or its fragments are "
@@ -83,8 +83,8 @@ static const char *alert_meaning(uint8_t desc)
 {
     switch (desc) {
     case 40: case 70: case 71:
-        return "no common TLS version or cipher suite (QuickVPN 1.4 speaks TLS 1.0 with "
-               "3DES/RC4): the login was refused at the TLS layer";
+        return "no common TLS version or cipher suite, QuickVPN 1.4 speaks TLS 1.0 with "
+               "3DES/RC4: the login was refused at the TLS layer";
     case 42: case 43: case 44: case 45: case 46: case 48:
         return "a certificate was rejected: the login was refused at the TLS layer";
     default:
@@ -130,9 +130,9 @@ void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
         snprintf(obs, ol, "TCP RST from the %s %.6f s after a TLS %s alert", side(v),
                  secs(v->gap_ns), v->alert_desc == QVPN_ALERT_ENCRYPTED
                      ? "encrypted" : qvpn_tls_alert_name(v->alert_desc));
-        snprintf(inf, il, "the connection was aborted, not closed; after a logout "
-                          "(encrypted close_notify) QuickVPN gateways do this, after a fatal "
-                          "alert the login failed");
+        snprintf(inf, il, "the connection was aborted, not closed; QuickVPN gateways do "
+                          "this after a logout's encrypted close_notify, after a fatal alert "
+                          "the login failed");
         break;
     case QVPN_FINDING_MM_STALL:
         describe_stall(v, false, obs, ol, inf, il);
@@ -159,22 +159,22 @@ void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
         snprintf(obs, ol, "%u ESP packets %s over %.1f s, none the other way", v->esp_count,
                  v->from_client ? "client->gateway (encaps)" : "gateway->client (decaps)",
                  secs(v->gap_ns));
-        snprintf(inf, il, "the return path is broken: the peer drops or cannot decrypt (SA "
-                          "mismatch), or a firewall or NAT blocks ESP (IP 50 / UDP 4500)");
+        snprintf(inf, il, "the return path is broken: the peer drops or cannot decrypt it "
+                          "(SA mismatch), or a firewall or NAT blocks ESP, IP 50 / UDP 4500");
         break;
     case QVPN_FINDING_TUNNEL_UP:
         snprintf(obs, ol, "ESP seen in both directions");
         if (v->time_to_tunnel_ns >= 0)
-            snprintf(inf, il, "tunnel up %.6f s after the first IKE packet",
+            snprintf(inf, il, "the tunnel is up, %.6f s after the first IKE packet",
                      secs(v->time_to_tunnel_ns));
         else
-            snprintf(inf, il, "tunnel up (its IKE negotiation is not in the capture)");
+            snprintf(inf, il, "the tunnel is up; its IKE negotiation is not in the capture");
         break;
     case QVPN_FINDING_IKE_AUTH_FAILED:
         snprintf(obs, ol, "IKE_AUTH response of only %u bytes: too short for the IDr, AUTH, SA "
                           "and traffic-selector payloads of a success", v->ike_len);
-        snprintf(inf, il, "the gateway refused IKE_AUTH, most likely AUTHENTICATION_FAILED "
-                          "(wrong pre-shared key, certificate or EAP credentials); IKEv2 "
+        snprintf(inf, il, "the gateway refused IKE_AUTH, most likely AUTHENTICATION_FAILED: "
+                          "wrong pre-shared key, certificate or EAP credentials; IKEv2 "
                           "encrypts the notify, so only its size shows");
         break;
     case QVPN_FINDING_SESSION_CAP:
