@@ -69,7 +69,7 @@ static bool src_is_client(const qvpn_engine *eng, const qvpn_obs *o)
 static qvpn_sess *login_session(qvpn_ctx *c, qvpn_pair *pair,
                                 const qvpn_addr *client, const qvpn_addr *server)
 {
-    qvpn_sess *s = pair->current;
+    qvpn_sess *s = pair ? pair->current : NULL;    /* no pair: the table is full */
     int64_t now = c->obs->ts_ns;
     if (s) {
         if (s->teardown) {
