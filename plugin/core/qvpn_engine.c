@@ -32,6 +32,11 @@ bool qvpn_addr_eq(const qvpn_addr *x, const qvpn_addr *y)
     return x->len == y->len && memcmp(x->bytes, y->bytes, x->len) == 0;
 }
 
+static bool addr_valid(const qvpn_addr *a)
+{
+    return a->len == 4 || a->len == 16;
+}
+
 static int addr_cmp(const qvpn_addr *x, const qvpn_addr *y)
 {
     if (x->len != y->len)
@@ -232,7 +237,8 @@ const qvpn_verdict *qvpn_engine_feed(qvpn_engine *eng, const qvpn_obs *obs)
     qvpn_ctx c;
     bool handled;
 
-    if (!eng || !obs || obs->src.len == 0 || obs->dst.len == 0)
+    /* Only IPv4 and IPv6 addresses: a length beyond the 16 bytes would be read past. */
+    if (!eng || !obs || !addr_valid(&obs->src) || !addr_valid(&obs->dst))
         return NULL;
     ctx_init(&c, eng, obs);
     if (obs->ike.present)
