@@ -14,6 +14,7 @@
 
 #define QVPN_BLOCK 4096
 #define NS_PER_S   G_GINT64_CONSTANT(1000000000)
+#define QVPN_TS_MAX ((G_GINT64_CONSTANT(1) << 62) - 1)
 
 void qvpn_config_init(qvpn_config *cfg)
 {
@@ -236,10 +237,18 @@ const qvpn_verdict *qvpn_engine_feed(qvpn_engine *eng, const qvpn_obs *obs)
 {
     qvpn_ctx c;
     bool handled;
+    qvpn_obs clamped;
 
     /* Only IPv4 and IPv6 addresses: a length beyond the 16 bytes would be read past. */
     if (!eng || !obs || !addr_valid(&obs->src) || !addr_valid(&obs->dst))
         return NULL;
+    /* Timestamps are clamped to +-146 years around the epoch (pcapng allows any
+     * 64-bit time), so that the difference of any two never overflows. */
+    if (obs->ts_ns > QVPN_TS_MAX || obs->ts_ns < -QVPN_TS_MAX) {
+        clamped = *obs;
+        clamped.ts_ns = obs->ts_ns > 0 ? QVPN_TS_MAX : -QVPN_TS_MAX;
+        obs = &clamped;
+    }
     ctx_init(&c, eng, obs);
     if (obs->ike.present)
         handled = qvpn_ike_feed(&c);
