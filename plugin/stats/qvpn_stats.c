@@ -113,7 +113,8 @@ static void rtt_add(qvpn_rtt_agg *r, int64_t ns, uint32_t frame)
         r->max_ns = ns;
         r->max_frame = frame;
     }
-    r->sum_ns += ns;
+    /* ns >= 0; saturate rather than overflow on absurd timestamps. */
+    r->sum_ns = r->sum_ns > G_MAXINT64 - ns ? G_MAXINT64 : r->sum_ns + ns;
     r->count++;
 }
 
