@@ -144,6 +144,24 @@ static void assert_rtt(const qvpn_verdict *v, qvpn_rtt_kind kind, int64_t us)
     g_assert_cmpint((v->rtt_ns + 500) / 1000, ==, us);
 }
 
+static void assert_describes(const qvpn_verdict *v, qvpn_finding f, const char *in_obs,
+                             const char *in_inf)
+{
+    char obs[256], inf[256];
+    qvpn_finding_describe(v, f, obs, sizeof(obs), inf, sizeof(inf));
+    if (in_obs)
+        g_assert_nonnull(strstr(obs, in_obs));
+    if (in_inf)
+        g_assert_nonnull(strstr(inf, in_inf));
+}
+
+static void assert_summary(const qvpn_session *s, const char *want)
+{
+    char buf[128];
+    qvpn_session_summary(s, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, want);
+}
+
 /* A full Main Mode from the client, times as in the reference capture. */
 static void main_mode(fixture *fx, double t0, uint8_t cookie, const qvpn_verdict *out[6])
 {
@@ -248,9 +266,7 @@ static void test_reference_flow(fixture *fx, gconstpointer data)
     g_assert_cmpuint(s->esp_out, ==, 2);
     g_assert_cmpuint(s->esp_in, ==, 1);
     g_assert_cmpint(s->ike_state, ==, QVPN_IKE_STATE_QM_IDLE);
-    char buf[128];
-    qvpn_session_summary(s, buf, sizeof(buf));
-    g_assert_cmpstr(buf, ==, "connected, torn down");
+    assert_summary(s, "connected, torn down");
 }
 
 static void test_mm5_retransmit(fixture *fx, gconstpointer data)
@@ -271,18 +287,12 @@ static void test_mm5_retransmit(fixture *fx, gconstpointer data)
     g_assert_cmpuint(r->retrans_of, ==, 5);
     g_assert_cmpint(r->ike_state, ==, QVPN_IKE_STATE_MM_KEY_EXCH);
 
-    char obs[256], inf[256];
-    qvpn_finding_describe(r, QVPN_FINDING_MM_STALL, obs, sizeof(obs), inf, sizeof(inf));
-    g_assert_nonnull(strstr(obs, "MM5 retransmitted in MM_KEY_EXCH"));
-    g_assert_nonnull(strstr(inf, "pre-shared keys"));
-    qvpn_finding_describe(r, QVPN_FINDING_IKE_RETRANSMISSION, obs, sizeof(obs), inf, sizeof(inf));
-    g_assert_nonnull(strstr(obs, "frame 5"));
+    assert_describes(r, QVPN_FINDING_MM_STALL, "MM5 retransmitted in MM_KEY_EXCH", "pre-shared keys");
+    assert_describes(r, QVPN_FINDING_IKE_RETRANSMISSION, "frame 5", NULL);
 
     r = ike(fx, 16.21, CLIENT, GATEWAY, MM, 0x10, true, 0, ENC, 0);
     g_assert_true(r->findings & BIT(QVPN_FINDING_MM_STALL));
-    char buf[128];
-    qvpn_session_summary(r->session, buf, sizeof(buf));
-    g_assert_cmpstr(buf, ==, "stalled in MM_KEY_EXCH: pre-shared key mismatch?");
+    assert_summary(r->session, "stalled in MM_KEY_EXCH: pre-shared key mismatch?");
 }
 
 static void test_mm1_no_answer(fixture *fx, gconstpointer data)
@@ -295,9 +305,7 @@ static void test_mm1_no_answer(fixture *fx, gconstpointer data)
     g_assert_cmpint(v->stall_state, ==, QVPN_IKE_STATE_MM_NO_STATE);
     g_assert_cmpint(v->ike_msg, ==, QVPN_IKE_MSG_MM1);
     g_assert_cmpint(v->rtt_kind, ==, QVPN_RTT_NONE);
-    char obs[256], inf[256];
-    qvpn_finding_describe(v, QVPN_FINDING_MM_STALL, obs, sizeof(obs), inf, sizeof(inf));
-    g_assert_nonnull(strstr(inf, "UDP 500 blocked"));
+    assert_describes(v, QVPN_FINDING_MM_STALL, NULL, "UDP 500 blocked");
     /* The late answer still links to the latest MM1 and measures from it. */
     v = ike(fx, 2.1, GATEWAY, CLIENT, MM, 0x20, true, 0, 0, PL(SA));
     g_assert_cmpuint(v->response_to, ==, 2);
@@ -335,9 +343,7 @@ static void test_qm_stall(fixture *fx, gconstpointer data)
     g_assert_cmpuint(v->findings, ==,
                      BIT(QVPN_FINDING_IKE_RETRANSMISSION) | BIT(QVPN_FINDING_QM_STALL));
     g_assert_cmpint(v->ike_msg, ==, QVPN_IKE_MSG_QM1);
-    char buf[128];
-    qvpn_session_summary(v->session, buf, sizeof(buf));
-    g_assert_cmpstr(buf, ==, "phase 2 failed: QM_IDLE but no ESP");
+    assert_summary(v->session, "phase 2 failed: QM_IDLE but no ESP");
 }
 
 static void test_qm_stall_timeout(fixture *fx, gconstpointer data)
@@ -359,13 +365,8 @@ static void test_notify(fixture *fx, gconstpointer data)
     g_assert_cmpint(v->notify_type, ==, 14);
     g_assert_cmpint(v->step, ==, QVPN_STEP_IKE_INFO);
     g_assert_cmpint(v->phase, ==, QVPN_PHASE_POLICY);
-    char obs[256], inf[256];
-    qvpn_finding_describe(v, QVPN_FINDING_IKE_NOTIFY, obs, sizeof(obs), inf, sizeof(inf));
-    g_assert_nonnull(strstr(obs, "NO-PROPOSAL-CHOSEN"));
-    g_assert_nonnull(strstr(inf, "proposals do not match"));
-    char buf[128];
-    qvpn_session_summary(v->session, buf, sizeof(buf));
-    g_assert_cmpstr(buf, ==, "refused by peer: NO-PROPOSAL-CHOSEN");
+    assert_describes(v, QVPN_FINDING_IKE_NOTIFY, "NO-PROPOSAL-CHOSEN", "proposals do not match");
+    assert_summary(v->session, "refused by peer: NO-PROPOSAL-CHOSEN");
 }
 
 static void test_aggressive(fixture *fx, gconstpointer data)
@@ -420,46 +421,39 @@ static void test_ikev2(fixture *fx, gconstpointer data)
     assert_rtt(v, QVPN_RTT_V2_INFO, 40000);
 }
 
+/* An 80-byte encrypted IKE_AUTH response whose first inner payload is `inner`. */
+static const qvpn_verdict *v2_short_auth_response(fixture *fx, double t, uint32_t msgid,
+                                                  uint8_t inner)
+{
+    qvpn_obs o = base(fx, t, GATEWAY, CLIENT, 500, 500);
+    o.ike.present = true;
+    o.ike.version = 2;
+    o.ike.exch = QVPN_IKE_EXCH_AUTH;
+    o.ike.flags = QVPN_IKE_FLAG_V2_RESPONSE;
+    memset(o.ike.ispi, 0x70, 8);
+    memset(o.ike.rspi, 0x71, 8);
+    o.ike.msgid = msgid;
+    o.ike.length = 80;
+    o.ike.payloads = PL(V2_SK);
+    o.ike.sk_inner = inner;
+    return qvpn_engine_feed(fx->eng, &o);
+}
+
 static void test_ikev2_auth_refused(fixture *fx, gconstpointer data)
 {
     (void)data;
     v2(fx, 0.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_SA_INIT, 0, true, false);
     v2(fx, 0.03, GATEWAY, CLIENT, QVPN_IKE_EXCH_SA_INIT, 0, false, true);
     v2(fx, 0.05, CLIENT, GATEWAY, QVPN_IKE_EXCH_AUTH, 1, true, false);
-    qvpn_obs o = base(fx, 0.09, GATEWAY, CLIENT, 500, 500);
-    o.ike.present = true;
-    o.ike.version = 2;
-    o.ike.exch = QVPN_IKE_EXCH_AUTH;
-    o.ike.flags = QVPN_IKE_FLAG_V2_RESPONSE;
-    memset(o.ike.ispi, 0x70, 8);
-    memset(o.ike.rspi, 0x71, 8);
-    o.ike.msgid = 1;
-    o.ike.length = 80;
-    o.ike.payloads = PL(V2_SK);
-    o.ike.sk_inner = 48;                  /* an EAP round: not judged */
-    g_assert_cmpuint(qvpn_engine_feed(fx->eng, &o)->findings, ==, 0);
+    /* An EAP round (first encrypted payload EAP) is not judged. */
+    g_assert_cmpuint(v2_short_auth_response(fx, 0.09, 1, 48)->findings, ==, 0);
     v2(fx, 0.07, CLIENT, GATEWAY, QVPN_IKE_EXCH_AUTH, 2, true, false);
-    o = base(fx, 0.09, GATEWAY, CLIENT, 500, 500);
-    o.ike.present = true;
-    o.ike.version = 2;
-    o.ike.exch = QVPN_IKE_EXCH_AUTH;
-    o.ike.flags = QVPN_IKE_FLAG_V2_RESPONSE;
-    memset(o.ike.ispi, 0x70, 8);
-    memset(o.ike.rspi, 0x71, 8);
-    o.ike.msgid = 2;
-    o.ike.length = 80;
-    o.ike.payloads = PL(V2_SK);
-    o.ike.sk_inner = 41;                  /* Notify only */
-    const qvpn_verdict *v = qvpn_engine_feed(fx->eng, &o);
+    const qvpn_verdict *v = v2_short_auth_response(fx, 0.09, 2, 41);   /* Notify only */
     g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_AUTH_FAILED));
     g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_V2_AUTH_SENT);
     assert_rtt(v, QVPN_RTT_V2_AUTH, 20000);
-    char obs[256], inf[256], buf[128];
-    qvpn_finding_describe(v, QVPN_FINDING_IKE_AUTH_FAILED, obs, sizeof(obs), inf, sizeof(inf));
-    g_assert_nonnull(strstr(obs, "only 80 bytes"));
-    g_assert_nonnull(strstr(inf, "AUTHENTICATION_FAILED"));
-    qvpn_session_summary(v->session, buf, sizeof(buf));
-    g_assert_cmpstr(buf, ==, "IKE_AUTH refused: authentication failed?");
+    assert_describes(v, QVPN_FINDING_IKE_AUTH_FAILED, "only 80 bytes", "AUTHENTICATION_FAILED");
+    assert_summary(v->session, "IKE_AUTH refused: authentication failed?");
 }
 
 static void test_tls_fatal_alert(fixture *fx, gconstpointer data)
@@ -474,12 +468,8 @@ static void test_tls_fatal_alert(fixture *fx, gconstpointer data)
     g_assert_false(v->from_client);
     v = tcp(fx, 0.08, GATEWAY, CLIENT, 60443, 5000, QVPN_TCP_RST, 0, 0, 0);
     g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_RST_AFTER_ALERT));
-    char obs[256], inf[256];
-    qvpn_finding_describe(v, QVPN_FINDING_RST_AFTER_ALERT, obs, sizeof(obs), inf, sizeof(inf));
-    g_assert_nonnull(strstr(obs, "handshake_failure"));
-    char buf[128];
-    qvpn_session_summary(v->session, buf, sizeof(buf));
-    g_assert_cmpstr(buf, ==, "login refused: TLS alert handshake_failure");
+    assert_describes(v, QVPN_FINDING_RST_AFTER_ALERT, "handshake_failure", NULL);
+    assert_summary(v->session, "login refused: TLS alert handshake_failure");
 }
 
 static void test_unrelated_traffic(fixture *fx, gconstpointer data)
@@ -542,9 +532,7 @@ static void test_midflow(fixture *fx, gconstpointer data)
     v = esp(fx, 6.0, CLIENT, GATEWAY, 0x12);
     g_assert_cmpint(v->phase, ==, QVPN_PHASE_NETWORK);
     g_assert_cmpuint(qvpn_engine_session_count(fx->eng), ==, 1);
-    char buf[128];
-    qvpn_session_summary(v->session, buf, sizeof(buf));
-    g_assert_cmpstr(buf, ==, "tunnel seen mid-flow, torn down");
+    assert_summary(v->session, "tunnel seen mid-flow, torn down");
 }
 
 static void test_reconnect(fixture *fx, gconstpointer data)
@@ -578,9 +566,7 @@ static void test_relogin_after_failed_ike(fixture *fx, gconstpointer data)
     ike(fx, 8.0, CLIENT, GATEWAY, MM, 0xc0, false, 0, 0, PL(SA));
     login(fx, 40.0, 3001, l);
     g_assert_cmpuint(l[0]->session->id, ==, 2);
-    char buf[128];
-    qvpn_session_summary(qvpn_engine_session(fx->eng, 1), buf, sizeof(buf));
-    g_assert_cmpstr(buf, ==, "stalled in MM_NO_STATE: gateway not answering?");
+    assert_summary(qvpn_engine_session(fx->eng, 1), "stalled in MM_NO_STATE: gateway not answering?");
 }
 
 static void test_peers_isolated(fixture *fx, gconstpointer data)
