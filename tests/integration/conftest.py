@@ -102,8 +102,11 @@ class Tshark:
         path = Path(path).resolve()
         if self._nobody_can('-r', str(path)):
             return path
-        dst = Path(tempfile.mkdtemp(dir=self.tmp)) / path.name
+        folder = Path(tempfile.mkdtemp(dir=self.tmp))     # mkdtemp makes it 0700
+        os.chmod(folder, 0o755)
+        dst = folder / path.name
         shutil.copy2(path, dst)
+        os.chmod(dst, 0o644)
         return dst
 
     # -- running -----------------------------------------------------------------
