@@ -63,7 +63,7 @@ static const qvpn_tap_rec *analyse(proto_tree *tree, packet_info *pinfo)
     rec = wmem_new0(wmem_file_scope(), qvpn_tap_rec);
     rec->v = v;
     rec->frame = pinfo->num;
-    rec->rel_ts_ns = (int64_t)pinfo->rel_ts.secs * 1000000000 + pinfo->rel_ts.nsecs;
+    rec->rel_ts_ns = qvpn_nstime_to_ns(&pinfo->rel_ts);
     rec->sport = obs.sport;
     rec->dport = obs.dport;
     rec->udp = !obs.tcp.present && (obs.sport != 0 || obs.dport != 0);

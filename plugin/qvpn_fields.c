@@ -433,7 +433,7 @@ bool qvpn_fields_extract(proto_tree *tree, const packet_info *pinfo, qvpn_obs *o
 
     memset(obs, 0, sizeof(*obs));
     obs->frame = pinfo->num;
-    obs->ts_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    obs->ts_ns = qvpn_nstime_to_ns(&pinfo->abs_ts);
     addr_from_pinfo(&pinfo->src, &obs->src);
     addr_from_pinfo(&pinfo->dst, &obs->dst);
 

@@ -22,4 +22,15 @@ GArray *qvpn_fields_resolve(void);
  * NAT-T keepalive (the common case, kept cheap). */
 bool qvpn_fields_extract(proto_tree *tree, const packet_info *pinfo, qvpn_obs *obs);
 
+/* A frame time in nanoseconds, saturated at the ends of int64: pcapng allows times
+ * (64 bits, plus if_tsoffset) whose nanoseconds do not fit. */
+static inline int64_t qvpn_nstime_to_ns(const nstime_t *t)
+{
+    if (t->secs >= INT64_MAX / 1000000000)
+        return INT64_MAX;
+    if (t->secs <= INT64_MIN / 1000000000)
+        return INT64_MIN;
+    return (int64_t)t->secs * 1000000000 + t->nsecs;
+}
+
 #endif /* QVPN_FIELDS_H */
