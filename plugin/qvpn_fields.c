@@ -111,6 +111,14 @@ static const char *const field_names[] = {
 _Static_assert(sizeof(field_names) / sizeof(field_names[0]) == QF_COUNT,
                "field_names[] must have one entry per qvpn_field");
 
+/* Names some Wireshark versions register a field's data under instead: every hfid
+ * of the alternate name is read as the same member, and its absence is no warning.
+ * 4.4 renamed the SSLv2 registration of tls.handshake.type (the QuickVPN client's
+ * SSLv2-format ClientHello) to tls.ssl2.handshake.type; 4.0 has only the old one. */
+static const char *const field_alt_names[QF_COUNT] = {
+    [QF_TLS_HS_TYPE] = "tls.ssl2.handshake.type",
+};
+
 /* Every hfid registered under each name (more than 4 never seen). */
 #define QF_MAX_IDS 4
 static int    field_ids[QF_COUNT][QF_MAX_IDS];
@@ -119,6 +127,32 @@ static size_t field_nids[QF_COUNT];
 /* Layer numbers: no cut, and "not found". */
 #define LAYER_ALL  G_MAXINT
 #define LAYER_NONE (-1)
+
+/* Adds every hfid registered under name to field f and to wanted; false if none. */
+static bool resolve_name(qvpn_field f, const char *name, GArray *wanted)
+{
+    int id = proto_registrar_get_id_byname(name);
+    if (id < 0)
+        return false;
+    /* Rewind to the first registration of the name, then walk forward. */
+    header_field_info *hfi = proto_registrar_get_nth((guint)id);
+    for (int guard = 0; hfi && hfi->same_name_prev_id > 0 && guard < 64; guard++) {
+        header_field_info *prev = proto_registrar_get_nth((guint)hfi->same_name_prev_id);
+        if (prev == NULL)
+            break;
+        hfi = prev;
+    }
+    for (; hfi != NULL; hfi = hfi->same_name_next) {
+        if (field_nids[f] == QF_MAX_IDS) {
+            ws_warning("qvpn: field \"%s\" is registered more than %d times; extra ones ignored",
+                       name, QF_MAX_IDS);
+            break;
+        }
+        field_ids[f][field_nids[f]++] = hfi->id;
+        g_array_append_val(wanted, hfi->id);
+    }
+    return true;
+}
 
 GArray *qvpn_fields_resolve(void)
 {
@@ -131,28 +165,10 @@ GArray *qvpn_fields_resolve(void)
             ws_warning("qvpn: wanted field %zu has no name", f);
             continue;
         }
-        int id = proto_registrar_get_id_byname(name);
-        if (id < 0) {
+        if (!resolve_name((qvpn_field)f, name, wanted))
             ws_warning("qvpn: field \"%s\" is not registered; qvpn will not see it", name);
-            continue;
-        }
-        /* Rewind to the first registration of the name, then walk forward. */
-        header_field_info *hfi = proto_registrar_get_nth((guint)id);
-        for (int guard = 0; hfi && hfi->same_name_prev_id > 0 && guard < 64; guard++) {
-            header_field_info *prev = proto_registrar_get_nth((guint)hfi->same_name_prev_id);
-            if (prev == NULL)
-                break;
-            hfi = prev;
-        }
-        for (; hfi != NULL; hfi = hfi->same_name_next) {
-            if (field_nids[f] == QF_MAX_IDS) {
-                ws_warning("qvpn: field \"%s\" is registered more than %d times; extra ones ignored",
-                           name, QF_MAX_IDS);
-                break;
-            }
-            field_ids[f][field_nids[f]++] = hfi->id;
-            g_array_append_val(wanted, hfi->id);
-        }
+        if (field_alt_names[f] != NULL)
+            resolve_name((qvpn_field)f, field_alt_names[f], wanted);
     }
     return wanted;
 }
