@@ -5,21 +5,37 @@
  * pulls in <wireshark.h>, which brings ws_version.h, GLib and wmem.
  * The core (plugin/core/) never includes this: it knows nothing of Wireshark.
  *
- * Differences handled (see WIRESHARK-NOTES §1-2), 4.0 -> 4.6:
+ * Differences handled, 4.0 -> 4.6.  Each is compiled against the real 4.0.17 (host),
+ * 4.4.19 (Debian 13) and 4.6.9 (Debian unstable) headers by tests/compat, and
+ * tests/compat/probe_shims.c checks every shim below against those headers.
+ * 4.2 is not in any Debian release: its column is inferred, not tested.
  *   - plugin_describe() + WS_PLUGIN_DESC_* exist only from 4.4 (wsutil/plugins.h,
  *     not even installed by Debian's 4.0 -dev packages)        -> QVPN_HAVE_PLUGIN_DESCRIBE
  *   - field_info.value is an embedded fvalue_t in 4.0, a pointer from 4.2
  *                                                               -> QVPN_FI_FVALUE()
- *   - wmem_packet_scope() is gone in 4.6                        -> use pinfo->pool (no shim)
- *   - expert_add_info_format() returns proto_item * from 4.4    -> return value ignored
- *   - FT_BYTES getters return GBytes * from 4.2                 -> bytes read from the tvb
- *   - uint/bool preference variable types (guint/gboolean vs unsigned/bool)
+ *   - FT_BYTES: fvalue_get_bytes() returns const guint8 * (4.0), a ref-counted
+ *     GBytes * from 4.2; fvalue_get_bytes_data() is new       -> QVPN_FV_BYTES_DATA()
+ *     (the glue reads bytes from the tvb instead: no getter at all)
+ *   - wmem_packet_scope() is gone in 4.6                        -> poisoned on every
+ *                                                                  version: use pinfo->pool
+ *   - expert_add_info[_format]() return proto_item * from 4.4 (void before)
+ *                                                               -> return value ignored
+ *   - EI_INIT / hf and ett ids: -1 up to 4.4, 0 in 4.6;
+ *     proto_register_field_array() and _subtree_array() accept both
+ *                                                               -> `= -1` and EI_INIT kept
+ *   - uint preference variable: guint * (4.0), unsigned * (4.4+): the same type
  *                                                               -> qvpn_pref_uint_t
+ *   - bool preference variable: gboolean * (4.0), bool * (4.4+) -> qvpn_pref_bool_t
  *   - stat_tap_init_cb returns bool from 4.6 (void before)      -> QVPN_STAT_INIT_RET/RETURN
- *   - stats_tree menu separator "/" -> "//" and
- *     stats_tree_register_plugin() returns stats_tree_cfg * from 4.4
- *                                                               -> QVPN_MENU_SEP,
+ *   - stats_tree menu separator "/" -> "//" (STATS_TREE_MENU_SEPARATOR) and
+ *     stats_tree_register_plugin() returns stats_tree_cfg * from 4.4;
+ *     stats_tree_register_with_group() is gone in 4.4        -> QVPN_MENU_SEP,
  *                                                                  QVPN_STATS_TREE_REGISTER
+ *   - tap_packet_cb (with tap_flags_t), register_stat_group_t's REGISTER_STAT_GROUP_GENERIC,
+ *     proto_register_plugin(), register_postdissector(): unchanged 4.0 -> 4.6 (no shim;
+ *     the telephony groups were renamed in 4.4: not used)
+ *   - GCC 14 makes incompatible-pointer-types, implicit-function-declaration and
+ *     int-conversion errors: tests/compat builds with them as errors.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -49,9 +65,34 @@
 #define QVPN_FI_FVALUE(fi) \
     _Generic((fi)->value, fvalue_t *: (fi)->value, default: &(fi)->value)
 
+/* FT_BYTES contents of an fvalue_t *: `const guint8 *fvalue_get_bytes()` (4.0),
+ * fvalue_get_bytes_data() from 4.2, where fvalue_get_bytes() returns a GBytes *.
+ * Never cast between the two: the cast compiles and is wrong. */
+#if QVPN_WS_VERSION >= 402
+# define QVPN_FV_BYTES_DATA(fv) fvalue_get_bytes_data(fv)
+#else
+# define QVPN_FV_BYTES_DATA(fv) fvalue_get_bytes(fv)
+#endif
+
+/* wmem_packet_scope() is not declared by 4.6's headers.  Poisoned after its 4.0/4.4
+ * declaration so that a use fails on every version, not just on 4.6: use
+ * pinfo->pool.  (No epan header but wmem_scopes.h names it: checked on 4.0/4.4.) */
+#include <epan/wmem_scopes.h>
+#if defined(__GNUC__)
+# pragma GCC poison wmem_packet_scope
+#endif
+
 /* The variable type prefs_register_uint_preference() takes: guint (4.0), unsigned
  * (4.4+); both are `unsigned int`, so one typedef serves every version. */
 typedef unsigned int qvpn_pref_uint_t;
+
+/* The variable type prefs_register_bool_preference() takes: gboolean (an int) in
+ * 4.0, bool from 4.4.  (4.2: not checked; if a 4.2 build fails here, use 402.) */
+#if QVPN_WS_VERSION >= 404
+typedef bool qvpn_pref_bool_t;
+#else
+typedef gboolean qvpn_pref_bool_t;
+#endif
 
 /* stat_tap_ui init callback: `void f(const char *, void *)` up to 4.4, `bool` from
  * 4.6 (verified on 4.6 headers; returning false reports a bad -z argument). */
@@ -64,7 +105,10 @@ typedef unsigned int qvpn_pref_uint_t;
 #endif
 
 /* stats_tree menu path separator: "/" up to 4.2, STATS_TREE_MENU_SEPARATOR "//"
- * from the new stats_tree API (4.3 development, 4.4 release). */
+ * from the new stats_tree API (4.3 development, 4.4 release; traceeshark guards the
+ * new API with >= 4.3).  A version test because STATS_TREE_MENU_SEPARATOR lives in
+ * epan/stats_tree.h, which this header does not include; probe_shims.c checks the
+ * two agree on 4.0, 4.4 and 4.6. */
 #if QVPN_WS_VERSION >= 403
 # define QVPN_MENU_SEP "//"
 #else
