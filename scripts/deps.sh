@@ -5,6 +5,7 @@ set -euo pipefail
 want=(cmake make gcc pkg-config libglib2.0-dev libwireshark-dev wireshark-dev tshark util-linux)
 if [ "${1:-run}" = test ]; then
     want+=(python3 python3-pytest python3-scapy wireshark-qt xvfb xdotool xclip imagemagick)
+    want+=(debootstrap)   # tests/compat: the Debian 13 root (compat-trixie)
 fi
 missing=()
 for p in "${want[@]}"; do
