@@ -84,6 +84,7 @@ fetch() {
     rm -rf "$debs"
     mv "$debs.new" "$debs"
     touch "$debs/.complete"
+    rm -rf "$apt"           # package lists (~100 MB): only the .debs are kept
 }
 
 root=
