@@ -97,7 +97,7 @@ static void tls_ports_apply(void)
 {
     dissector_table_t tcp_port = find_dissector_table("tcp.port");
 
-    if (tls_handle == NULL || tcp_port == NULL)
+    if (tls_handle == NULL || tcp_port == NULL || tls_ports_added == NULL)
         return;
 
     /* Undo what qvpn did last time, where TLS still holds the port. */
@@ -139,6 +139,14 @@ static void qvpn_prefs_apply(void)
     tls_ports_apply();
 }
 
+/* Wireshark is shutting down: free what registration allocated. */
+static void qvpn_prefs_shutdown(void)
+{
+    if (tls_ports_added != NULL)
+        g_array_free(tls_ports_added, TRUE);
+    tls_ports_added = NULL;
+}
+
 void qvpn_prefs_register(int proto)
 {
     qvpn_config def;
@@ -158,6 +166,7 @@ void qvpn_prefs_register(int proto)
     g_string_free(ports, TRUE);
 
     tls_ports_added = g_array_new(FALSE, FALSE, (guint)sizeof(tls_port_entry));
+    register_shutdown_routine(qvpn_prefs_shutdown);
 
     m = prefs_register_protocol(proto, qvpn_prefs_apply);
     prefs_register_range_preference(m, "tls_ports", "QuickVPN TLS ports",

@@ -67,6 +67,10 @@ _Static_assert(sizeof(finding_expert) / sizeof(finding_expert[0]) == QVPN_FINDIN
 
 static expert_field    ei_finding[QVPN_FINDING_COUNT];
 static ei_register_info ei_reg[QVPN_FINDING_COUNT];
+/* Their abbreviations, "qvpn.<finding>".  Static: Wireshark keeps the pointers for the
+ * life of the process, and a heap copy pointed to only from this module is lost
+ * (valgrind: definitely lost) when Wireshark unloads plugins at exit. */
+static char ei_abbrev[QVPN_FINDING_COUNT][48];
 _Static_assert(sizeof(ei_finding) / sizeof(ei_finding[0]) == QVPN_FINDING_COUNT,
                "ei_finding[] is indexed by qvpn_finding");
 
@@ -164,9 +168,11 @@ void qvpn_render_register(int proto)
 
     for (unsigned f = 0; f < QVPN_FINDING_COUNT; f++) {
         ei_finding[f] = (expert_field)EI_INIT;
+        g_snprintf(ei_abbrev[f], sizeof(ei_abbrev[f]), "qvpn.%s",
+                   qvpn_finding_abbrev((qvpn_finding)f));
         ei_register_info r = {
             &ei_finding[f],
-            { g_strdup_printf("qvpn.%s", qvpn_finding_abbrev((qvpn_finding)f)),
+            { ei_abbrev[f],
               finding_expert[f].group, finding_expert[f].severity,
               qvpn_finding_title((qvpn_finding)f), EXPFILL }
         };
