@@ -119,7 +119,10 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo _U_, epa
     const qvpn_tap_rec *rec = data;
     const qvpn_verdict *v = rec ? rec->v : NULL;
     char sess[160], c[64], g[64];
-    if (!v || !v->session || v->rtt_kind == QVPN_RTT_NONE || v->rtt_kind >= QVPN_RTT_COUNT)
+    /* A negative round trip (time going backwards in the capture) is no measurement:
+     * left out, as the qvpn,rtt tables and the qvpn.rtt.* fields leave it out. */
+    if (!v || !v->session || v->rtt_kind == QVPN_RTT_NONE || v->rtt_kind >= QVPN_RTT_COUNT ||
+        v->rtt_ns < 0)
         return TAP_PACKET_DONT_REDRAW;
     float ms = (float)((double)v->rtt_ns / 1e6);
     int root = stats_tree_parent_id_by_name(st, st_title);
