@@ -140,6 +140,25 @@ def test_disorder_and_time_going_backwards(asan, name):
     assert len(s) == 1 and s[0]['verdict'].startswith('connected'), s
 
 
+def test_time_backwards_in_the_statistics(asan):
+    """A response timestamped before its request measures nothing: no negative round
+    trip in the qvpn,rtt tables nor in the stats_tree (GUI Statistics menu)."""
+    cap = asan.readable(REGRESS / 'reference-time-backwards.pcapng')
+    r = asan.run(['-r', cap, '-q', '-z', 'qvpn,rtt,json', '-z', 'qvpn_rtt,tree'])
+    assert_clean(r, 'time backwards statistics')
+    assert r.returncode == 0
+    line = next(l for l in r.stdout.splitlines() if l.startswith('{"qvpn_rtt"'))
+    table = json.loads(line)['qvpn_rtt']
+    assert table['all'] and all(k['min'] >= 0 for k in table['all']), table
+    # stats_tree rows: name, count, average, min, max, ...
+    rows = [re.match(r'^\s*(\S.*?)\s{2,}(\d+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s', l)
+            for l in r.stdout.splitlines()]
+    rows = [m for m in rows if m]
+    assert any(m.group(1) == 'QuickVPN handshake RTT (ms)' for m in rows), r.stdout
+    for m in rows:
+        assert float(m.group(3)) >= 0 and float(m.group(4)) >= 0, m.group(0)
+
+
 def test_mm1_flood_small_cap(asan):
     """300 spoofed MM1 sources with max_sessions 100: 100 sessions, cap reported once."""
     cap = REGRESS / 'mm1-flood-300.pcap'
