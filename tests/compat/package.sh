@@ -81,7 +81,12 @@ if command -v dpkg-query >/dev/null && [ -n "$owner" ]; then
 fi
 
 # --- unpack and load ------------------------------------------------------------------
-xroot=$out/root
+# Unpacked under /tmp, not the build folder: tshark runs as nobody when we are root,
+# and the build folder may sit below a directory nobody cannot enter (mktemp -d: 0700).
+xtmp=$(mktemp -d /tmp/qvpn-pkg.XXXXXX)
+trap 'rm -rf "$xtmp"' EXIT
+chmod 755 "$xtmp"
+xroot=$xtmp/root
 dpkg -x "$deb" "$xroot"
 [ -f "$xroot$plugpath" ] || fail "dpkg -x did not produce $plugpath"
 if [ -z "$tshark" ]; then
@@ -92,9 +97,9 @@ else
         say "note: tshark is $twm, the package is for $mm: load check skipped"
     else
         plugins=$(dirname "$(dirname "$(dirname "$xroot$plugpath")")")
-        home=$out/home
+        home=$xtmp/home
         mkdir -p "$home"
-        chmod -R a+rX "$out"
+        chmod -R a+rX "$xtmp"
         run=("$tshark")
         if [ "$(id -u)" -eq 0 ]; then
             chown 65534:65534 "$home"
