@@ -75,7 +75,9 @@ def test_generated_files_are_committed_and_reproducible(tshark_base):
     for f in sorted(out.iterdir()):
         committed = REGRESS / f.name
         assert committed.exists(), '%s is generated but not in captures/regress' % f.name
-        assert committed.read_bytes() == f.read_bytes(), '%s differs from gen_hostile.py' % f.name
+        assert committed.read_bytes() == f.read_bytes(), (
+            '%s differs from what gen_hostile.py writes now (the reference capture changed?): '
+            'run /usr/bin/python3 captures/regress/gen_hostile.py and commit' % f.name)
         assert f.name in (REGRESS / 'README.md').read_text(), '%s has no README row' % f.name
 
 
