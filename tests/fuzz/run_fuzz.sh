@@ -55,17 +55,20 @@ cp "$top"/tests/fuzz/corpus/* "$work"/
 jobs=${QVPN_FUZZ_JOBS:-1}
 log="$build/fuzz.log"
 status=0
+rm -f "$build"/fuzz-*.log
 if [ "$jobs" -gt 1 ]; then
+    # Each job logs to BUILD_DIR/fuzz-<n>.log; count from those only.
     (cd "$build" && "$build/fuzz_engine" "${opts[@]}" -max_total_time="$seconds" \
         -print_final_stats=1 -jobs="$jobs" -workers="$jobs" "$work" > "$log" 2>&1) || status=$?
-    cat "$build"/fuzz-*.log >> "$log" 2>/dev/null || true
+    logs=("$build"/fuzz-*.log)
 else
     "$build/fuzz_engine" "${opts[@]}" -max_total_time="$seconds" -print_final_stats=1 \
         "$work" > "$log" 2>&1 || status=$?
+    logs=("$log")
 fi
-execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
-if [ "$status" -ne 0 ] || grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:|fuzz_engine: check failed' "$log"; then
-    grep -E -A40 'ERROR: |runtime error:|check failed' "$log" | head -80
+execs=$(cat "${logs[@]}" | grep -o 'stat::number_of_executed_units: *[0-9]*' | awk '{s += $2} END {print s + 0}')
+if [ "$status" -ne 0 ] || cat "$log" "${logs[@]}" | grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:|fuzz_engine: check failed'; then
+    cat "$log" "${logs[@]}" | grep -E -A40 'ERROR: |runtime error:|check failed' | head -80
     echo "run_fuzz: FAILED after $execs executions; input(s) in $build/artifacts/" >&2
     exit 1
 fi
