@@ -26,6 +26,7 @@ typedef struct qvpn_exch {
     uint8_t  last;              /* QM: highest QMn seen; IKEv2: 1 request, 2 answered */
     bool     init_is_sa_init;   /* sent first by the IKE SA's initiator */
     uint32_t first_frame[4];    /* first transmission of message n */
+    int64_t  last_ts[4];        /* latest transmission of messages 2 and 3 */
     qvpn_req req;               /* latest transmission of the request */
 } qvpn_exch;
 
@@ -144,11 +145,19 @@ static qvpn_exch *exch_get(qvpn_ike_sa *sa, uint32_t msgid, bool create)
     return ex;
 }
 
-static void mark_retransmission(qvpn_ctx *c, uint32_t original, qvpn_finding stall,
-                                qvpn_ike_state state)
+/* Every IKE stack waits at least half a second before it resends (Cisco 2 s, Windows
+ * 1 s, strongSwan 4 s); the same message again sooner is the capture seeing one
+ * packet twice (SPAN ports, two capture points), not the peer repeating itself. */
+#define DUPLICATE_WINDOW_NS ((int64_t)200000000)
+
+/* The message repeats the one first sent in frame `original`, last sent at `prev_ts`. */
+static void mark_retransmission(qvpn_ctx *c, uint32_t original, int64_t prev_ts,
+                                qvpn_finding stall, qvpn_ike_state state)
 {
-    qvpn_finding_set(c, QVPN_FINDING_IKE_RETRANSMISSION);
     c->v.retrans_of = original;
+    if (c->obs->ts_ns >= prev_ts && c->obs->ts_ns - prev_ts < DUPLICATE_WINDOW_NS)
+        return;                                 /* a duplicate frame: nothing to report */
+    qvpn_finding_set(c, QVPN_FINDING_IKE_RETRANSMISSION);
     if (stall != QVPN_FINDING_COUNT) {
         qvpn_finding_set(c, stall);
         c->v.stall_state = state;
@@ -248,10 +257,13 @@ static void v1_phase1(qvpn_ctx *c, qvpn_ike_sa *sa)
     c->v.ike_msg = (aggressive ? QVPN_IKE_MSG_AM1 : QVPN_IKE_MSG_MM1) + (n - 1);
     bool request = from_init;       /* initiator messages are answered */
     if (retrans) {
-        mark_retransmission(c, sa->first_frame[n], QVPN_FINDING_MM_STALL, sa->state);
+        mark_retransmission(c, sa->first_frame[n], sa->msg[n].ts, QVPN_FINDING_MM_STALL,
+                            sa->state);
         c->v.gap_ns = o->ts_ns - sa->msg[n].ts;
         if (request)
             qvpn_set_request(c, &sa->msg[n]);
+        else
+            sa->msg[n].ts = o->ts_ns;
         return;
     }
     sa->first_frame[n] = o->frame;
@@ -293,24 +305,31 @@ static void v1_quick(qvpn_ctx *c, qvpn_ike_sa *sa)
     } else if (from_sa_init == ex->init_is_sa_init) {   /* from the QM initiator */
         if (ex->last == 1) {
             n = 1;
-            mark_retransmission(c, ex->first_frame[1], QVPN_FINDING_QM_STALL, sa->state);
+            mark_retransmission(c, ex->first_frame[1], ex->req.ts, QVPN_FINDING_QM_STALL,
+                                sa->state);
             qvpn_set_request(c, &ex->req);
         } else if (ex->last == 2) {
             ex->last = n = 3;
             ex->first_frame[3] = o->frame;
+            ex->last_ts[3] = o->ts_ns;
             c->sess->pub.p2_done = true;
         } else {
             n = 3;
-            mark_retransmission(c, ex->first_frame[3], QVPN_FINDING_COUNT, sa->state);
+            mark_retransmission(c, ex->first_frame[3], ex->last_ts[3], QVPN_FINDING_COUNT,
+                                sa->state);
+            ex->last_ts[3] = o->ts_ns;
         }
     } else {                                            /* from the QM responder */
         if (ex->last == 1) {
             ex->last = n = 2;
             ex->first_frame[2] = o->frame;
+            ex->last_ts[2] = o->ts_ns;
             qvpn_set_response(c, &ex->req, QVPN_RTT_QM12);
         } else {
             n = 2;
-            mark_retransmission(c, ex->first_frame[2], QVPN_FINDING_COUNT, sa->state);
+            mark_retransmission(c, ex->first_frame[2], ex->last_ts[2], QVPN_FINDING_COUNT,
+                                sa->state);
+            ex->last_ts[2] = o->ts_ns;
         }
     }
     c->v.ike_msg = QVPN_IKE_MSG_QM1 + (n - 1);
@@ -402,7 +421,7 @@ static void v2_request(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
         qvpn_finding stall = p1 ? QVPN_FINDING_MM_STALL
                            : exch == QVPN_IKE_EXCH_CHILD_SA ? QVPN_FINDING_QM_STALL
                                                             : QVPN_FINDING_COUNT;
-        mark_retransmission(c, ex->first_frame[1], stall, sa->state);
+        mark_retransmission(c, ex->first_frame[1], ex->req.ts, stall, sa->state);
         c->v.gap_ns = o->ts_ns - ex->req.ts;
         qvpn_set_request(c, &ex->req);
         return;
@@ -434,11 +453,13 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
         return;
     }
     if (ex->last == 2) {
-        mark_retransmission(c, ex->first_frame[2], QVPN_FINDING_COUNT, sa->state);
+        mark_retransmission(c, ex->first_frame[2], ex->last_ts[2], QVPN_FINDING_COUNT, sa->state);
+        ex->last_ts[2] = o->ts_ns;
         return;
     }
     ex->last = 2;
     ex->first_frame[2] = o->frame;
+    ex->last_ts[2] = o->ts_ns;
     qvpn_set_response(c, &ex->req, v2_rtt_kind(exch));
     /* COOKIE (16390) and error notifies send the initiator back to IKE_SA_INIT. */
     if (has_error_notify(&o->ike) || has_notify(&o->ike, 16390))

@@ -18,6 +18,34 @@ static double secs(int64_t ns)
     return (double)ns / 1e9;
 }
 
+/* RFC 5952 text: the longest run of two or more zero groups becomes "::". */
+static void ipv6_to_str(const uint8_t *b, char *buf, size_t len)
+{
+    unsigned g[8];
+    int best = -1, best_len = 1, run = 0;
+    for (int i = 0; i < 8; i++) {
+        g[i] = (unsigned)(b[2 * i] << 8 | b[2 * i + 1]);
+        run = g[i] ? 0 : run + 1;
+        if (run > best_len) {
+            best_len = run;
+            best = i - run + 1;
+        }
+    }
+    GString *s = g_string_sized_new(40);
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            g_string_append(s, "::");
+            i += best_len - 1;
+            continue;
+        }
+        if (i && !(best >= 0 && i == best + best_len))
+            g_string_append_c(s, ':');
+        g_string_append_printf(s, "%x", g[i]);
+    }
+    g_strlcpy(buf, s->str, len);
+    g_string_free(s, TRUE);
+}
+
 void qvpn_addr_to_str(const qvpn_addr *a, char *buf, size_t len)
 {
     if (!buf || len == 0)
@@ -25,15 +53,7 @@ void qvpn_addr_to_str(const qvpn_addr *a, char *buf, size_t len)
     if (a->len == 4) {
         snprintf(buf, len, "%u.%u.%u.%u", a->bytes[0], a->bytes[1], a->bytes[2], a->bytes[3]);
     } else if (a->len == 16) {
-        /* Full form; compressing zero runs is not worth the code here. */
-        size_t off = 0;
-        for (int i = 0; i < 16 && off < len; i += 2) {
-            int w = snprintf(buf + off, len - off, "%s%x", i ? ":" : "",
-                             (unsigned)(a->bytes[i] << 8 | a->bytes[i + 1]));
-            if (w < 0)
-                break;
-            off += (size_t)w;
-        }
+        ipv6_to_str(a->bytes, buf, len);
     } else {
         snprintf(buf, len, "-");
     }
@@ -83,8 +103,8 @@ static const char *alert_meaning(uint8_t desc)
 {
     switch (desc) {
     case 40: case 70: case 71:
-        return "no common TLS version or cipher suite, QuickVPN 1.4 speaks TLS 1.0 with "
-               "3DES/RC4: the login was refused at the TLS layer";
+        return "no common TLS version or cipher (QuickVPN 1.4 speaks TLS 1.0 with "
+               "3DES/RC4): login refused";
     case 42: case 43: case 44: case 45: case 46: case 48:
         return "a certificate was rejected: the login was refused at the TLS layer";
     default:
@@ -130,9 +150,8 @@ void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
         snprintf(obs, ol, "TCP RST from the %s %.6f s after a TLS %s alert", side(v),
                  secs(v->gap_ns), v->alert_desc == QVPN_ALERT_ENCRYPTED
                      ? "encrypted" : qvpn_tls_alert_name(v->alert_desc));
-        snprintf(inf, il, "the connection was aborted, not closed; QuickVPN gateways do "
-                          "this after a logout's encrypted close_notify, after a fatal alert "
-                          "the login failed");
+        snprintf(inf, il, "aborted, not closed: normal for QuickVPN gateways after a "
+                          "logout, a refused login after a fatal alert");
         break;
     case QVPN_FINDING_MM_STALL:
         describe_stall(v, false, obs, ol, inf, il);
@@ -159,8 +178,8 @@ void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
         snprintf(obs, ol, "%u ESP packets %s over %.1f s, none the other way", v->esp_count,
                  v->from_client ? "client->gateway (encaps)" : "gateway->client (decaps)",
                  secs(v->gap_ns));
-        snprintf(inf, il, "the return path is broken: the peer drops or cannot decrypt it "
-                          "(SA mismatch), or a firewall or NAT blocks ESP, IP 50 / UDP 4500");
+        snprintf(inf, il, "the return path is broken: the peer drops or cannot decrypt it, "
+                          "or a firewall or NAT blocks ESP (IP 50 / UDP 4500)");
         break;
     case QVPN_FINDING_TUNNEL_UP:
         snprintf(obs, ol, "ESP seen in both directions");
@@ -171,11 +190,10 @@ void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
             snprintf(inf, il, "the tunnel is up; its IKE negotiation is not in the capture");
         break;
     case QVPN_FINDING_IKE_AUTH_FAILED:
-        snprintf(obs, ol, "IKE_AUTH response of only %u bytes: too short for the IDr, AUTH, SA "
-                          "and traffic-selector payloads of a success", v->ike_len);
-        snprintf(inf, il, "the gateway refused IKE_AUTH, most likely AUTHENTICATION_FAILED: "
-                          "wrong pre-shared key, certificate or EAP credentials; IKEv2 "
-                          "encrypts the notify, so only its size shows");
+        snprintf(obs, ol, "IKE_AUTH answered by a %u-byte message holding only a Notify",
+                 v->ike_len);
+        snprintf(inf, il, "authentication refused (AUTHENTICATION_FAILED, encrypted in "
+                          "IKEv2): check the PSK, certificate or EAP credentials");
         break;
     case QVPN_FINDING_SESSION_CAP:
         snprintf(obs, ol, "session table full");

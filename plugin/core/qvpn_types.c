@@ -164,6 +164,6 @@ const char *qvpn_tls_alert_name(uint8_t desc)
     case 80:  return "internal_error";
     case 90:  return "user_canceled";
     case 112: return "unrecognized_name";
-    default:  return "alert";
+    default:  return "unknown";
     }
 }

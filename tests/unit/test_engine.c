@@ -295,6 +295,28 @@ static void test_mm5_retransmit(fixture *fx, gconstpointer data)
     assert_summary(r->session, "stalled in MM_KEY_EXCH: pre-shared key mismatch?");
 }
 
+/* The capture saw each packet twice (a SPAN port): duplicates are not retransmissions. */
+static void test_duplicate_frames(fixture *fx, gconstpointer data)
+{
+    const qvpn_verdict *v;
+    (void)data;
+    ike(fx, 1.0, CLIENT, GATEWAY, MM, 0x18, false, 0, 0, PL(SA));
+    v = ike(fx, 1.0, CLIENT, GATEWAY, MM, 0x18, false, 0, 0, PL(SA));
+    g_assert_cmpuint(v->findings, ==, 0);
+    g_assert_cmpuint(v->retrans_of, ==, 1);
+    ike(fx, 1.05, GATEWAY, CLIENT, MM, 0x18, true, 0, 0, PL(SA));
+    v = ike(fx, 1.0502, GATEWAY, CLIENT, MM, 0x18, true, 0, 0, PL(SA));
+    g_assert_cmpuint(v->findings, ==, 0);
+    g_assert_cmpint(v->ike_msg, ==, QVPN_IKE_MSG_MM2);
+    v = ike(fx, 1.06, CLIENT, GATEWAY, MM, 0x18, true, 0, 0, PL(KE));
+    g_assert_cmpint(v->ike_msg, ==, QVPN_IKE_MSG_MM3);
+    /* A real retransmission two seconds later still counts. */
+    v = ike(fx, 3.06, CLIENT, GATEWAY, MM, 0x18, true, 0, 0, PL(KE));
+    g_assert_cmpuint(v->findings, ==,
+                     BIT(QVPN_FINDING_IKE_RETRANSMISSION) | BIT(QVPN_FINDING_MM_STALL));
+    g_assert_cmpuint(v->retrans_of, ==, 5);
+}
+
 static void test_mm1_no_answer(fixture *fx, gconstpointer data)
 {
     (void)data;
@@ -452,7 +474,7 @@ static void test_ikev2_auth_refused(fixture *fx, gconstpointer data)
     g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_AUTH_FAILED));
     g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_V2_AUTH_SENT);
     assert_rtt(v, QVPN_RTT_V2_AUTH, 20000);
-    assert_describes(v, QVPN_FINDING_IKE_AUTH_FAILED, "only 80 bytes", "AUTHENTICATION_FAILED");
+    assert_describes(v, QVPN_FINDING_IKE_AUTH_FAILED, "80-byte message", "AUTHENTICATION_FAILED");
     assert_summary(v->session, "IKE_AUTH refused: authentication failed?");
 }
 
@@ -643,6 +665,39 @@ static void test_hostile_obs(fixture *fx, gconstpointer data)
     qvpn_engine_free(NULL);
 }
 
+/* Wireshark cuts expert messages at ITEM_LABEL_LENGTH (240): every text, with the
+ * widest values, must fit in "title: observed. Inferred: inferred". */
+static void test_texts_fit(void)
+{
+    qvpn_session s = { .id = 4000000000u, .ike_version = 1 };
+    for (int st = 0; st < QVPN_IKE_STATE_COUNT; st++) {
+        for (int retrans = 0; retrans < 2; retrans++) {
+            qvpn_verdict v = {
+                .session = &s, .ike_msg = QVPN_IKE_MSG_V2_RESPONSE,
+                .stall_state = (qvpn_ike_state)st, .retrans_of = 4000000000u,
+                .gap_ns = INT64_C(9000000000000000000), .time_to_tunnel_ns = INT64_C(9000000000000000000),
+                .esp_count = 4000000000u, .ike_len = 4000000000u, .notify_type = 14,
+                .alert_desc = 40, .findings = retrans ? BIT(QVPN_FINDING_IKE_RETRANSMISSION) : 0,
+            };
+            for (int f = 0; f < QVPN_FINDING_COUNT; f++) {
+                char obs[256], inf[256];
+                qvpn_finding_describe(&v, (qvpn_finding)f, obs, sizeof(obs), inf, sizeof(inf));
+                size_t n = strlen(qvpn_finding_title((qvpn_finding)f)) + 2 + strlen(obs) +
+                           strlen(". Inferred: ") + strlen(inf);
+                if (n >= 240)
+                    g_test_message("finding %d state %d: %zu chars: %s / %s", f, st, n, obs, inf);
+                g_assert_cmpuint(n, <, 240);
+            }
+        }
+    }
+    for (uint16_t t = 1; t < 64; t++) {
+        qvpn_verdict v = { .session = &s, .notify_type = t };
+        char obs[256], inf[256];
+        qvpn_finding_describe(&v, QVPN_FINDING_IKE_NOTIFY, obs, sizeof(obs), inf, sizeof(inf));
+        g_assert_cmpuint(strlen("IKE error notification: . Inferred: ") + strlen(obs) + strlen(inf), <, 240);
+    }
+}
+
 static void test_names(void)
 {
     g_assert_cmpstr(qvpn_phase_name(QVPN_PHASE_POLICY), ==, "Policy activation");
@@ -665,7 +720,16 @@ static void test_names(void)
     g_assert_cmpstr(buf, ==, "213.16.33.141");
     qvpn_addr b = { .len = 16, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
     qvpn_addr_to_str(&b, buf, sizeof(buf));
-    g_assert_cmpstr(buf, ==, "2001:db8:0:0:0:0:0:1");
+    g_assert_cmpstr(buf, ==, "2001:db8::1");
+    qvpn_addr z = { .len = 16 };
+    qvpn_addr_to_str(&z, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "::");
+    qvpn_addr c = { .len = 16, .bytes = { 0x20, 0x03, 0, 0x51, 0x60, 0x12, [15] = 2 } };
+    qvpn_addr_to_str(&c, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "2003:51:6012::2");
+    qvpn_addr one = { .len = 16, .bytes = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 1 } };
+    qvpn_addr_to_str(&one, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "2001:db8:0:1:1::1");   /* a lone zero group stays */
 }
 
 #define ADD(path, fn) g_test_add(path, fixture, NULL, fx_setup, fn, fx_teardown)
@@ -676,6 +740,7 @@ int main(int argc, char **argv)
     ADD("/qvpn/reference/flow", test_reference_flow);
     ADD("/qvpn/ike/mm5_retransmit", test_mm5_retransmit);
     ADD("/qvpn/ike/mm1_no_answer", test_mm1_no_answer);
+    ADD("/qvpn/ike/duplicate_frames", test_duplicate_frames);
     ADD("/qvpn/ike/stall_by_timeout", test_stall_by_timeout);
     ADD("/qvpn/ike/qm_stall", test_qm_stall);
     ADD("/qvpn/ike/qm_stall_timeout", test_qm_stall_timeout);
@@ -695,5 +760,6 @@ int main(int argc, char **argv)
     ADD("/qvpn/verdict/shared", test_shared_verdicts);
     ADD("/qvpn/robust/hostile_obs", test_hostile_obs);
     g_test_add_func("/qvpn/names", test_names);
+    g_test_add_func("/qvpn/texts_fit", test_texts_fit);
     return g_test_run();
 }
