@@ -94,6 +94,14 @@ static void qvpn_init(void)
 {
     qvpn_config cfg;
 
+    /* Wanted fields make Wireshark build a tree for every frame, and a referenced
+     * field makes its dissector fill in its whole subtree; --disable-protocol qvpn
+     * (or Enabled Protocols) does not stop that by itself.  So a disabled qvpn wants
+     * nothing and costs nothing (as TRANSUM does).  The init routine runs again
+     * whenever the enabled protocols change (Wireshark re-dissects). */
+    set_postdissector_wanted_hfids(qvpn_handle,
+        proto_is_protocol_enabled(find_protocol_by_id(proto_qvpn)) ? qvpn_fields_wanted()
+                                                                  : NULL);
     qvpn_prefs_to_config(&cfg);
     engine = qvpn_engine_new(&cfg);
 }

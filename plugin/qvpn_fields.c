@@ -173,6 +173,15 @@ GArray *qvpn_fields_resolve(void)
     return wanted;
 }
 
+GArray *qvpn_fields_wanted(void)
+{
+    GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+
+    for (size_t f = 0; f < QF_COUNT; f++)
+        g_array_append_vals(wanted, field_ids[f], (guint)field_nids[f]);
+    return wanted;
+}
+
 /* --- reading field_info values -------------------------------------------------- */
 
 /* Iterates over every instance of a field (all its hfids) below a cut layer. */

@@ -17,6 +17,10 @@
  * set_postdissector_wanted_hfids(), which takes ownership. */
 GArray *qvpn_fields_resolve(void);
 
+/* The hfids qvpn_fields_resolve() found, as a new GArray for
+ * set_postdissector_wanted_hfids() (which takes ownership). */
+GArray *qvpn_fields_wanted(void);
+
 /* Fill *obs from the (primed) tree of the frame being dissected.  Returns false, and
  * leaves *obs unspecified, when the frame carries none of TCP, ISAKMP, ESP or a
  * NAT-T keepalive (the common case, kept cheap). */
