@@ -9,7 +9,7 @@
  * frame has not been visited yet.
  *
  * Several names are registered more than once (IKEv1 and IKEv2, TLS and SSLv2:
- * isakmp.exchangetype, isakmp.notify.msgtype, tls.handshake.type);
+ * isakmp.notify.msgtype, tls.handshake.type);
  * proto_registrar_get_id_byname() returns only one of them, so every hfid along
  * the same_name chain is wanted and read.
  *
@@ -19,6 +19,21 @@
  * and whatever ESP carries (when Wireshark decodes NULL-encrypted ESP, the inner
  * packet belongs to the tunnel, not to the connection setup).  For single-valued
  * members the innermost remaining instance is taken, matching pinfo->src/dst.
+ *
+ * Headers instead of fields.  A wanted field is not free: Wireshark fills in every
+ * instance of it (labels formatted, values stored, a lookup table per frame), and a
+ * field of a protocol makes that protocol "referenced", which the IP dissector
+ * answers by building its whole subtree (addresses formatted, host names, GeoIP):
+ * about 6,000 instructions per IPv4 frame for ip.src/ip.dst alone, more than qvpn's
+ * own work.  What sits at a fixed offset of a header is therefore read from the
+ * header's bytes: IPv4/IPv6 addresses, UDP ports, TCP ports and flags, the ESP SPI
+ * and sequence number, the ISAKMP header.  Protocols are top-level items (children
+ * of the tree's root), which Wireshark never fakes, so they are there without being
+ * wanted, and carry their layer number like any field.  Only what no fixed header
+ * holds (tcp.stream, tcp.len, TLS records, ISAKMP payloads, NAT-T markers) is
+ * wanted.  A protocol that an encapsulation dissects below another protocol's item
+ * (not at the top level) is not seen; every capture in captures/ has them at the
+ * top, and tests/integration compares the verdicts on all of them.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -33,80 +48,36 @@
 
 /* The fields read; one member per name, in the order of the table below. */
 typedef enum {
-    QF_TCP_STREAM,          /* gate: TCP present */
-    QF_TCP_FLAGS,
+    QF_TCP_STREAM,          /* TCP present (the stream index is in no header) */
     QF_TCP_LEN,
-    QF_TCP_SRCPORT,
-    QF_TCP_DSTPORT,
-    QF_UDP_SRCPORT,
-    QF_UDP_DSTPORT,
     QF_TLS_CONTENT_TYPE,
     QF_TLS_RECORD_VERSION,
     QF_TLS_HS_TYPE,         /* registered twice: TLS and SSLv2 */
     QF_TLS_ALERT_LEVEL,
     QF_TLS_ALERT_DESC,
-    QF_IKE_VERSION,
-    QF_IKE_MJVER,
-    QF_IKE_EXCH,            /* registered twice: IKEv1 and IKEv2 */
-    QF_IKE_FLAGS,
-    QF_IKE_ISPI,            /* gate: ISAKMP present */
-    QF_IKE_RSPI,
-    QF_IKE_MSGID,
-    QF_IKE_LENGTH,
     QF_IKE_PAYLOAD_TYPE,
     QF_IKE_NEXT_PAYLOAD,    /* the SK payload's one: first encrypted payload */
     QF_IKE_NOTIFY,          /* registered twice: IKEv1 and IKEv2 */
-    QF_IKE_NAT_KEEPALIVE,   /* gate */
-    QF_ESP_SPI,             /* gate: ESP present; also a cut layer */
-    QF_ESP_SEQ,
-    QF_UDPENCAP,            /* the protocol: ESP/IKE in UDP 4500 */
-    QF_UDPENCAP_NAT_KEEPALIVE, /* gate */
+    QF_IKE_NAT_KEEPALIVE,   /* a NAT-T keepalive */
+    QF_UDPENCAP_NAT_KEEPALIVE, /* a NAT-T keepalive */
     QF_UDPENCAP_NON_ESP,
-    QF_ICMP,                /* cut layer */
-    QF_ICMPV6,              /* cut layer */
-    QF_IP_SRC,              /* outer addresses of an ESP frame */
-    QF_IP_DST,
-    QF_IPV6_SRC,
-    QF_IPV6_DST,
     QF_COUNT
 } qvpn_field;
 
 static const char *const field_names[] = {
     [QF_TCP_STREAM]             = "tcp.stream",
-    [QF_TCP_FLAGS]              = "tcp.flags",
     [QF_TCP_LEN]                = "tcp.len",
-    [QF_TCP_SRCPORT]            = "tcp.srcport",
-    [QF_TCP_DSTPORT]            = "tcp.dstport",
-    [QF_UDP_SRCPORT]            = "udp.srcport",
-    [QF_UDP_DSTPORT]            = "udp.dstport",
     [QF_TLS_CONTENT_TYPE]       = "tls.record.content_type",
     [QF_TLS_RECORD_VERSION]     = "tls.record.version",
     [QF_TLS_HS_TYPE]            = "tls.handshake.type",
     [QF_TLS_ALERT_LEVEL]        = "tls.alert_message.level",
     [QF_TLS_ALERT_DESC]         = "tls.alert_message.desc",
-    [QF_IKE_VERSION]            = "isakmp.version",
-    [QF_IKE_MJVER]              = "isakmp.mjver",
-    [QF_IKE_EXCH]               = "isakmp.exchangetype",
-    [QF_IKE_FLAGS]              = "isakmp.flags",
-    [QF_IKE_ISPI]               = "isakmp.ispi",
-    [QF_IKE_RSPI]               = "isakmp.rspi",
-    [QF_IKE_MSGID]              = "isakmp.messageid",
-    [QF_IKE_LENGTH]             = "isakmp.length",
     [QF_IKE_PAYLOAD_TYPE]       = "isakmp.typepayload",
     [QF_IKE_NEXT_PAYLOAD]       = "isakmp.nextpayload",
     [QF_IKE_NOTIFY]             = "isakmp.notify.msgtype",
     [QF_IKE_NAT_KEEPALIVE]      = "isakmp.ike.nat_keepalive",
-    [QF_ESP_SPI]                = "esp.spi",
-    [QF_ESP_SEQ]                = "esp.sequence",
-    [QF_UDPENCAP]               = "udpencap",
     [QF_UDPENCAP_NAT_KEEPALIVE] = "udpencap.nat_keepalive",
     [QF_UDPENCAP_NON_ESP]       = "udpencap.non_esp_marker",
-    [QF_ICMP]                   = "icmp",
-    [QF_ICMPV6]                 = "icmpv6",
-    [QF_IP_SRC]                 = "ip.src",
-    [QF_IP_DST]                 = "ip.dst",
-    [QF_IPV6_SRC]               = "ipv6.src",
-    [QF_IPV6_DST]               = "ipv6.dst",
 };
 _Static_assert(sizeof(field_names) / sizeof(field_names[0]) == QF_COUNT,
                "field_names[] must have one entry per qvpn_field");
@@ -127,6 +98,62 @@ static size_t field_nids[QF_COUNT];
 /* Layer numbers: no cut, and "not found". */
 #define LAYER_ALL  G_MAXINT
 #define LAYER_NONE (-1)
+
+/* The protocols whose headers are read from their top-level items. */
+typedef enum {
+    QP_IP,
+    QP_IPV6,
+    QP_UDP,                 /* UDP-Lite items count as UDP: same header, same fields */
+    QP_TCP,
+    QP_ESP,                 /* also a cut layer */
+    QP_ISAKMP,
+    QP_UDPENCAP,            /* ESP/IKE in UDP 4500 */
+    QP_ICMP,                /* cut layer */
+    QP_ICMPV6,              /* cut layer */
+    QP_COUNT
+} qvpn_proto;
+
+static const char *const proto_names[] = {
+    [QP_IP]       = "ip",
+    [QP_IPV6]     = "ipv6",
+    [QP_UDP]      = "udp",
+    [QP_TCP]      = "tcp",
+    [QP_ESP]      = "esp",
+    [QP_ISAKMP]   = "isakmp",
+    [QP_UDPENCAP] = "udpencap",
+    [QP_ICMP]     = "icmp",
+    [QP_ICMPV6]   = "icmpv6",
+};
+_Static_assert(sizeof(proto_names) / sizeof(proto_names[0]) == QP_COUNT,
+               "proto_names[] must have one entry per qvpn_proto");
+
+/* The header_field_info of each protocol read, and of UDP-Lite (read as UDP).  Items
+ * are told apart by comparing their hfinfo pointers with these: reading
+ * hfinfo->id would touch one more cache line per top-level item. */
+#define QP_NKNOWN (QP_COUNT + 1)
+static const header_field_info *proto_hfi[QP_NKNOWN];
+static qvpn_proto               proto_hfi_kind[QP_NKNOWN];
+
+static void resolve_protocols(void)
+{
+    unsigned n = 0;
+
+    for (size_t p = 0; p <= QP_COUNT; p++) {
+        const char *name = p < QP_COUNT ? proto_names[p] : "udplite";
+        int id = proto_get_id_by_filter_name(name);
+        if (id < 0) {
+            if (p < QP_COUNT)
+                ws_warning("qvpn: protocol \"%s\" is not registered; qvpn will not see it",
+                           name);
+            continue;
+        }
+        proto_hfi[n] = proto_registrar_get_nth((guint)id);
+        proto_hfi_kind[n] = p < QP_COUNT ? (qvpn_proto)p : QP_UDP;
+        n++;
+    }
+    for (; n < QP_NKNOWN; n++)
+        proto_hfi[n] = NULL;
+}
 
 /* Adds every hfid registered under name to field f and to wanted; false if none. */
 static bool resolve_name(qvpn_field f, const char *name, GArray *wanted)
@@ -170,6 +197,7 @@ GArray *qvpn_fields_resolve(void)
         if (field_alt_names[f] != NULL)
             resolve_name((qvpn_field)f, field_alt_names[f], wanted);
     }
+    resolve_protocols();
     return wanted;
 }
 
@@ -233,30 +261,6 @@ static field_info *fi_last(proto_tree *tree, qvpn_field f, int cut)
     return best;
 }
 
-/* The outermost instance's layer, or LAYER_NONE. */
-static int fi_first_layer(proto_tree *tree, qvpn_field f)
-{
-    fi_iter it;
-    field_info *fi;
-    int layer = LAYER_NONE;
-
-    fi_iter_init(&it, tree, f, LAYER_ALL);
-    while ((fi = fi_next(&it)) != NULL)
-        if (layer == LAYER_NONE || fi->total_layer_num < layer)
-            layer = fi->total_layer_num;
-    return layer;
-}
-
-static bool fi_present(proto_tree *tree, qvpn_field f)
-{
-    for (size_t i = 0; i < field_nids[f]; i++) {
-        GPtrArray *arr = proto_get_finfo_ptr_array(tree, field_ids[f][i]);
-        if (arr != NULL && arr->len > 0)
-            return true;
-    }
-    return false;
-}
-
 /* An unsigned integer field's value; false for any other type (a getter for the
  * wrong ftype would assert). */
 static bool fi_uint(field_info *fi, uint64_t *out)
@@ -289,16 +293,89 @@ static uint64_t last_uint(proto_tree *tree, qvpn_field f, int cut, uint64_t dflt
     return fi_uint(fi_last(tree, f, cut), &v) ? v : dflt;
 }
 
-/* Copies exactly len bytes of the field from its data source, if it has them.
- * Reading the tvb avoids the FT_BYTES getter, whose type changed in 4.2. */
-static bool fi_bytes(const field_info *fi, uint8_t *dst, int len)
+/* --- top-level protocol items -------------------------------------------------- */
+
+/* The frame's top-level items of the protocols in proto_names, in tree order (which
+ * is layer order).  More than QP_MAX_ITEMS of them (tunnels in tunnels) are not
+ * looked at. */
+#define QP_MAX_ITEMS 16
+typedef struct {
+    unsigned          n;
+    qvpn_proto        kind[QP_MAX_ITEMS];
+    const field_info *fi[QP_MAX_ITEMS];
+} top_items;
+
+static void top_items_collect(proto_tree *tree, top_items *ti)
 {
-    if (fi == NULL || fi->ds_tvb == NULL || fi->length != len)
-        return false;
-    if (!tvb_bytes_exist(fi->ds_tvb, fi->start, len))
-        return false;
-    tvb_memcpy(fi->ds_tvb, dst, fi->start, (size_t)len);
-    return true;
+    ti->n = 0;
+    for (proto_node *node = tree->first_child; node != NULL; node = node->next) {
+        const field_info *fi = PNODE_FINFO(node);
+        if (fi == NULL)
+            continue;
+        for (unsigned k = 0; k < QP_NKNOWN && proto_hfi[k] != NULL; k++) {
+            if (fi->hfinfo != proto_hfi[k])
+                continue;
+            if (ti->n == QP_MAX_ITEMS)
+                return;
+            ti->kind[ti->n] = proto_hfi_kind[k];
+            ti->fi[ti->n] = fi;
+            ti->n++;
+            break;
+        }
+    }
+}
+
+/* The outermost item's layer, or LAYER_NONE. */
+static int top_first_layer(const top_items *ti, qvpn_proto p)
+{
+    for (unsigned i = 0; i < ti->n; i++)
+        if (ti->kind[i] == p)
+            return ti->fi[i]->total_layer_num;
+    return LAYER_NONE;
+}
+
+/* The innermost item below the cut (largest layer; later wins a tie). */
+static const field_info *top_last(const top_items *ti, qvpn_proto p, int cut)
+{
+    const field_info *best = NULL;
+
+    for (unsigned i = 0; i < ti->n; i++)
+        if (ti->kind[i] == p && ti->fi[i]->total_layer_num < cut &&
+            (best == NULL || ti->fi[i]->total_layer_num >= best->total_layer_num))
+            best = ti->fi[i];
+    return best;
+}
+
+/* The item of protocol p added in exactly this layer. */
+static const field_info *top_at(const top_items *ti, qvpn_proto p, int layer)
+{
+    const field_info *found = NULL;
+
+    for (unsigned i = 0; i < ti->n; i++)
+        if (ti->kind[i] == p && ti->fi[i]->total_layer_num == layer)
+            found = ti->fi[i];
+    return found;
+}
+
+/* Copies the first len bytes of an item's header into buf (which holds len bytes);
+ * returns buf, or NULL unless the data source has them all. */
+static const guint8 *hdr_copy(const field_info *fi, guint8 *buf, int len)
+{
+    if (fi == NULL || fi->ds_tvb == NULL || fi->start < 0 ||
+        tvb_captured_length_remaining(fi->ds_tvb, fi->start) < len)
+        return NULL;
+    tvb_memcpy(fi->ds_tvb, buf, fi->start, (size_t)len);
+    return buf;
+}
+
+static uint16_t get_u16(const guint8 *b)
+{
+    return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static uint32_t get_u32(const guint8 *b)
+{
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
 /* --- extraction ------------------------------------------------------------------ */
@@ -315,39 +392,79 @@ static void addr_from_pinfo(const address *a, qvpn_addr *out)
     }
 }
 
-/* The addresses of the innermost IP header below the cut layer (ESP frames). */
-static bool addrs_below(proto_tree *tree, int cut, qvpn_obs *obs)
+/*  IPv4 (RFC 791): version/IHL at 0, source at 12, destination at 16, 20 bytes
+ *  at least.  IPv6 (RFC 8200): version at 0, source at 8, destination at 24, 40
+ *  bytes.  The IPv4 item spans the header length of the IHL field; ip.src and
+ *  ip.dst exist only when that is at least 20 (else "bogus header length"). */
+static bool ipv4_addrs(const field_info *fi, qvpn_addr *src, qvpn_addr *dst)
 {
-    field_info *s4 = fi_last(tree, QF_IP_SRC, cut), *d4 = fi_last(tree, QF_IP_DST, cut);
-    field_info *s6 = fi_last(tree, QF_IPV6_SRC, cut), *d6 = fi_last(tree, QF_IPV6_DST, cut);
-    qvpn_addr src = {0}, dst = {0};
-    bool v6 = s6 != NULL && d6 != NULL &&
-              (s4 == NULL || d4 == NULL || s6->total_layer_num > s4->total_layer_num);
-
-    if (v6 && fi_bytes(s6, src.bytes, 16) && fi_bytes(d6, dst.bytes, 16)) {
-        src.len = dst.len = 16;
-    } else if (!v6 && fi_bytes(s4, src.bytes, 4) && fi_bytes(d4, dst.bytes, 4)) {
-        src.len = dst.len = 4;
-    } else {
+    guint8 buf[20];
+    const guint8 *h = fi->length >= 20 ? hdr_copy(fi, buf, 20) : NULL;
+    if (h == NULL || h[0] >> 4 != 4)
         return false;
-    }
-    obs->src = src;
-    obs->dst = dst;
+    memcpy(src->bytes, h + 12, 4);
+    memcpy(dst->bytes, h + 16, 4);
+    src->len = dst->len = 4;
     return true;
 }
 
-static void extract_tcp(proto_tree *tree, int cut, qvpn_obs *obs)
+static bool ipv6_addrs(const field_info *fi, qvpn_addr *src, qvpn_addr *dst)
 {
+    guint8 buf[40];
+    const guint8 *h = fi->length >= 40 ? hdr_copy(fi, buf, 40) : NULL;
+    if (h == NULL || h[0] >> 4 != 6)
+        return false;
+    memcpy(src->bytes, h + 8, 16);
+    memcpy(dst->bytes, h + 24, 16);
+    src->len = dst->len = 16;
+    return true;
+}
+
+/* The addresses of the innermost IP header below the cut layer (ESP frames): the
+ * innermost IPv4 or IPv6 item whose header holds them. */
+static bool addrs_below(const top_items *ti, int cut, qvpn_obs *obs)
+{
+    for (unsigned i = ti->n; i-- > 0;) {
+        const field_info *fi = ti->fi[i];
+        qvpn_addr src = {0}, dst = {0};
+        if (fi->total_layer_num >= cut)
+            continue;
+        if ((ti->kind[i] == QP_IP && ipv4_addrs(fi, &src, &dst)) ||
+            (ti->kind[i] == QP_IPV6 && ipv6_addrs(fi, &src, &dst))) {
+            obs->src = src;
+            obs->dst = dst;
+            return true;
+        }
+    }
+    return false;
+}
+
+/*  TCP (RFC 9293): source port at 0, destination port at 2, data offset in the high
+ *  nibble of byte 12, flags in the low 12 bits of bytes 12-13.  Wireshark adds
+ *  tcp.flags only once the data offset is at least 5 words. */
+static void extract_tcp(proto_tree *tree, const top_items *ti, int cut, qvpn_obs *obs)
+{
+    field_info *stream;
+    guint8 buf[14];
+    const guint8 *h;
     uint64_t v;
 
-    if (!fi_uint(fi_last(tree, QF_TCP_STREAM, cut), &v))
+    if (top_last(ti, QP_TCP, cut) == NULL)
+        return;
+    stream = fi_last(tree, QF_TCP_STREAM, cut);
+    if (!fi_uint(stream, &v))
         return;
     obs->tcp.present = true;
     obs->tcp.stream  = (uint32_t)v;
-    obs->tcp.flags   = (uint16_t)last_uint(tree, QF_TCP_FLAGS, cut, 0);
     obs->tcp.seg_len = (uint32_t)last_uint(tree, QF_TCP_LEN, cut, 0);
-    obs->sport = (uint16_t)last_uint(tree, QF_TCP_SRCPORT, cut, 0);
-    obs->dport = (uint16_t)last_uint(tree, QF_TCP_DSTPORT, cut, 0);
+    obs->sport = obs->dport = 0;
+    const field_info *hdr = top_at(ti, QP_TCP, stream->total_layer_num);
+    if ((h = hdr_copy(hdr, buf, 14)) != NULL && h[12] >> 4 >= 5)
+        obs->tcp.flags = (uint16_t)(get_u16(h + 12) & 0x0fff);
+    if (h != NULL || (h = hdr_copy(hdr, buf, 4)) != NULL) {
+        obs->sport = get_u16(h);
+        obs->dport = get_u16(h + 2);
+    }
 }
 
 static void extract_tls(proto_tree *tree, int cut, qvpn_obs *obs)
@@ -391,38 +508,42 @@ static void extract_tls(proto_tree *tree, int cut, qvpn_obs *obs)
     }
 }
 
-static void extract_ike(proto_tree *tree, int cut, qvpn_obs *obs)
+/*  ISAKMP header (RFC 2408 3.1, RFC 7296 3.1): initiator SPI at 0, responder SPI at
+ *  8, next payload at 16, version at 17 (major in the high nibble), exchange type
+ *  at 18, flags at 19, message ID at 20, length at 24: 28 bytes.  Wireshark adds
+ *  the ISAKMP item only after reading all 28, and then every header field. */
+static void extract_ike(proto_tree *tree, const top_items *ti, int cut, qvpn_obs *obs)
 {
-    field_info *ispi = fi_last(tree, QF_IKE_ISPI, cut);
+    guint8 buf[28];
+    const guint8 *h = hdr_copy(top_last(ti, QP_ISAKMP, cut), buf, 28);
     fi_iter it;
     field_info *fi;
     uint64_t v;
 
-    if (ispi == NULL)
+    if (h == NULL)
         return;
     obs->ike.present = true;
-    if (fi_uint(fi_last(tree, QF_IKE_VERSION, cut), &v))
-        obs->ike.version = (uint8_t)((v >> 4) & 0x0f);        /* 0x10 -> 1, 0x20 -> 2 */
-    else if (fi_uint(fi_last(tree, QF_IKE_MJVER, cut), &v))
-        obs->ike.version = (uint8_t)(v & 0x0f);
-    obs->ike.exch   = (uint8_t)last_uint(tree, QF_IKE_EXCH, cut, 0);
-    obs->ike.flags  = (uint8_t)last_uint(tree, QF_IKE_FLAGS, cut, 0);
-    obs->ike.msgid  = (uint32_t)last_uint(tree, QF_IKE_MSGID, cut, 0);
-    obs->ike.length = (uint32_t)last_uint(tree, QF_IKE_LENGTH, cut, 0);
-    fi_bytes(ispi, obs->ike.ispi, 8);
-    fi_bytes(fi_last(tree, QF_IKE_RSPI, cut), obs->ike.rspi, 8);
+    obs->ike.version = (uint8_t)(h[17] >> 4);                  /* 0x10 -> 1, 0x20 -> 2 */
+    obs->ike.exch    = h[18];
+    obs->ike.flags   = h[19];
+    obs->ike.msgid   = get_u32(h + 20);
+    obs->ike.length  = get_u32(h + 24);
+    memcpy(obs->ike.ispi, h, 8);
+    memcpy(obs->ike.rspi, h + 8, 8);
 
     fi_iter_init(&it, tree, QF_IKE_PAYLOAD_TYPE, cut);
     while ((fi = fi_next(&it)) != NULL)
         if (fi_uint(fi, &v) && v < 64)
             obs->ike.payloads |= UINT64_C(1) << v;
 
-    /* Header's next payload SK (46) or SKF (53): the next one names the first
-     * payload inside, which stays visible although encrypted. */
-    fi_iter_init(&it, tree, QF_IKE_NEXT_PAYLOAD, cut);
-    if ((fi = fi_next(&it)) != NULL && fi_uint(fi, &v) && (v == 46 || v == 53) &&
-        (fi = fi_next(&it)) != NULL && fi_uint(fi, &v))
-        obs->ike.sk_inner = (uint8_t)v;
+    /* Header's next payload SK (46) or SKF (53): the next isakmp.nextpayload (the
+     * first one is the header's) names the first payload inside, which stays
+     * visible although encrypted. */
+    if (h[16] == 46 || h[16] == 53) {
+        fi_iter_init(&it, tree, QF_IKE_NEXT_PAYLOAD, cut);
+        if ((fi = fi_next(&it)) != NULL && (fi = fi_next(&it)) != NULL && fi_uint(fi, &v))
+            obs->ike.sk_inner = (uint8_t)v;
+    }
 
     fi_iter_init(&it, tree, QF_IKE_NOTIFY, cut);
     while ((fi = fi_next(&it)) != NULL && obs->ike.n_notify < QVPN_MAX_NOTIFY)
@@ -435,24 +556,24 @@ static void extract_ike(proto_tree *tree, int cut, qvpn_obs *obs)
 
 bool qvpn_fields_extract(proto_tree *tree, const packet_info *pinfo, qvpn_obs *obs)
 {
+    top_items ti;
+    guint8 buf[8];
+    const guint8 *h;
+
     if (tree == NULL)
         return false;
-    /* The gate: a frame with none of these costs five hash lookups. */
-    if (!fi_present(tree, QF_TCP_STREAM) && !fi_present(tree, QF_IKE_ISPI) &&
-        !fi_present(tree, QF_ESP_SPI) && !fi_present(tree, QF_UDPENCAP_NAT_KEEPALIVE) &&
-        !fi_present(tree, QF_IKE_NAT_KEEPALIVE))
-        return false;
+    top_items_collect(tree, &ti);
 
     /* Cut layer: nothing inside an ICMP error, nothing carried by ESP. */
     int cut = LAYER_ALL;
-    int icmp = fi_first_layer(tree, QF_ICMP), icmp6 = fi_first_layer(tree, QF_ICMPV6);
-    int esp = fi_first_layer(tree, QF_ESP_SPI);
+    int icmp = top_first_layer(&ti, QP_ICMP), icmp6 = top_first_layer(&ti, QP_ICMPV6);
+    int esp = top_first_layer(&ti, QP_ESP);
     if (icmp != LAYER_NONE)
         cut = MIN(cut, icmp);
     if (icmp6 != LAYER_NONE)
         cut = MIN(cut, icmp6);
     if (esp != LAYER_NONE && esp < cut)
-        cut = esp + 1;          /* ESP's own fields, not what it carries */
+        cut = esp + 1;          /* ESP's own header, not what it carries */
     else
         esp = LAYER_NONE;
 
@@ -462,27 +583,43 @@ bool qvpn_fields_extract(proto_tree *tree, const packet_info *pinfo, qvpn_obs *o
     addr_from_pinfo(&pinfo->src, &obs->src);
     addr_from_pinfo(&pinfo->dst, &obs->dst);
 
-    obs->sport = (uint16_t)last_uint(tree, QF_UDP_SRCPORT, cut, 0);
-    obs->dport = (uint16_t)last_uint(tree, QF_UDP_DSTPORT, cut, 0);
-    extract_tcp(tree, cut, obs);
-    extract_tls(tree, cut, obs);
-    extract_ike(tree, cut, obs);
-
-    if (esp != LAYER_NONE) {
-        uint64_t v;
-        if (fi_uint(fi_last(tree, QF_ESP_SPI, cut), &v)) {
-            obs->esp.present = true;
-            obs->esp.spi = (uint32_t)v;
-            obs->esp.seq = (uint32_t)last_uint(tree, QF_ESP_SEQ, cut, 0);
-            obs->esp.udp_encap = fi_last(tree, QF_UDPENCAP, cut) != NULL;
-            /* pinfo->src/dst are the inner addresses when Wireshark decoded the
-             * payload; the SA belongs to the header that carried the ESP. */
-            addrs_below(tree, esp, obs);
+    extract_tcp(tree, &ti, cut, obs);
+    if (obs->tcp.present) {
+        /* TLS is read for TCP frames only: the engine looks at it nowhere else. */
+        extract_tls(tree, cut, obs);
+    } else {
+        /*  UDP (RFC 768): source port at 0, destination port at 2. */
+        const guint8 *u = hdr_copy(top_last(&ti, QP_UDP, cut), buf, 4);
+        if (u != NULL) {
+            obs->sport = get_u16(u);
+            obs->dport = get_u16(u + 2);
         }
     }
+    extract_ike(tree, &ti, cut, obs);
 
-    obs->nat_keepalive = fi_last(tree, QF_UDPENCAP_NAT_KEEPALIVE, cut) != NULL ||
-                         fi_last(tree, QF_IKE_NAT_KEEPALIVE, cut) != NULL;
+    /*  ESP (RFC 4303): SPI at 0, sequence number at 4.  Wireshark adds esp.spi
+     *  only when the 4 bytes are there. */
+    const field_info *esp_hdr = esp != LAYER_NONE ? top_at(&ti, QP_ESP, esp) : NULL;
+    bool seq = (h = hdr_copy(esp_hdr, buf, 8)) != NULL;
+    if (seq || (h = hdr_copy(esp_hdr, buf, 4)) != NULL) {
+        obs->esp.present = true;
+        obs->esp.spi = get_u32(h);
+        if (seq)
+            obs->esp.seq = get_u32(h + 4);
+        obs->esp.udp_encap = top_last(&ti, QP_UDPENCAP, cut) != NULL;
+        /* pinfo->src/dst are the inner addresses when Wireshark decoded the
+         * payload; the SA belongs to the header that carried the ESP. */
+        addrs_below(&ti, esp, obs);
+    }
 
-    return obs->tcp.present || obs->ike.present || obs->esp.present || obs->nat_keepalive;
+    if (obs->tcp.present || obs->ike.present || obs->esp.present)
+        return true;
+    /* Only a frame with none of those can be a keepalive to the engine; the markers
+     * are fields of the protocols that add them. */
+    obs->nat_keepalive =
+        (top_last(&ti, QP_UDPENCAP, cut) != NULL &&
+         fi_last(tree, QF_UDPENCAP_NAT_KEEPALIVE, cut) != NULL) ||
+        (top_last(&ti, QP_ISAKMP, cut) != NULL &&
+         fi_last(tree, QF_IKE_NAT_KEEPALIVE, cut) != NULL);
+    return obs->nat_keepalive;
 }
