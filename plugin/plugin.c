@@ -5,20 +5,20 @@
  * engine (plugin/core/) and draws the verdict (qvpn_render.c).
  *
  * Compute once, render every pass.  Fields are only primed on the first pass, so the
- * engine is fed only when the frame has not been visited; the verdict pointer is
- * kept as the frame's proto data (file scope) and the tree, expert info and tap
- * record are drawn from it on every pass, with or without a tree.
+ * engine is fed only when the frame has not been visited; the frame's tap record
+ * (pointing at the verdict) is kept by frame number and the tree, expert info and
+ * tap record are drawn from it on every pass, with or without a tree.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qvpn_compat.h"
 
 #include <epan/packet.h>
-#include <epan/proto_data.h>
 #include <epan/tap.h>
 
 #include "qvpn_engine.h"
 #include "qvpn_fields.h"
+#include "qvpn_frames.h"
 #include "qvpn_prefs.h"
 #include "qvpn_render.h"
 #include "qvpn_stats_tap.h"
@@ -44,9 +44,11 @@ static dissector_handle_t qvpn_handle;
 /* One engine per capture file: created by the init routine, freed by cleanup. */
 static qvpn_engine *engine;
 
-/* Proto data key 0: k=0, v=qvpn_tap_rec * of the frame (file scope; absent: the
- * frame has no verdict).  The record points at the engine-owned verdict. */
-#define QVPN_PROTO_DATA_REC 0
+/* k=frame number, v=qvpn_tap_rec of the frame (absent: the frame has no verdict).
+ * Same lifetime as the engine, whose verdicts the records point at.  A frame-indexed
+ * store rather than p_add_proto_data(): 4 bytes per frame plus the record, instead
+ * of a list node, a proto_data_t and an allocation per frame. */
+static qvpn_frames *records;
 
 /* First pass: observe, feed, keep the result.  NULL when the frame is not VPN. */
 static const qvpn_tap_rec *analyse(proto_tree *tree, packet_info *pinfo)
@@ -60,7 +62,9 @@ static const qvpn_tap_rec *analyse(proto_tree *tree, packet_info *pinfo)
     v = qvpn_engine_feed(engine, &obs);
     if (v == NULL)
         return NULL;
-    rec = wmem_new0(wmem_file_scope(), qvpn_tap_rec);
+    rec = qvpn_frames_add(records, pinfo->num);
+    if (rec == NULL)
+        return NULL;
     rec->v = v;
     rec->frame = pinfo->num;
     rec->rel_ts_ns = qvpn_nstime_to_ns(&pinfo->rel_ts);
@@ -69,7 +73,6 @@ static const qvpn_tap_rec *analyse(proto_tree *tree, packet_info *pinfo)
     rec->udp = !obs.tcp.present && (obs.sport != 0 || obs.dport != 0);
     rec->has_spi = obs.esp.present;
     rec->spi = obs.esp.spi;
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_qvpn, QVPN_PROTO_DATA_REC, rec);
     return rec;
 }
 
@@ -80,8 +83,7 @@ static int dissect_qvpn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     if (!PINFO_FD_VISITED(pinfo))
         rec = analyse(tree, pinfo);
     else
-        rec = (const qvpn_tap_rec *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qvpn,
-                                                     QVPN_PROTO_DATA_REC);
+        rec = qvpn_frames_get(records, pinfo->num);
     if (rec == NULL)
         return 0;
 
@@ -104,10 +106,13 @@ static void qvpn_init(void)
                                                                   : NULL);
     qvpn_prefs_to_config(&cfg);
     engine = qvpn_engine_new(&cfg);
+    records = qvpn_frames_new(sizeof(qvpn_tap_rec));
 }
 
 static void qvpn_cleanup(void)
 {
+    qvpn_frames_free(records);
+    records = NULL;
     qvpn_engine_free(engine);
     engine = NULL;
 }
