@@ -13,6 +13,7 @@
 
 #include <epan/packet.h>
 #include <epan/expert.h>
+#include <epan/tap.h>
 
 #include "qvpn_render.h"
 #include "qvpn_types.h"
@@ -245,6 +246,10 @@ static proto_item *add_top(tvbuff_t *tvb, proto_tree *tree, const qvpn_verdict *
     if (ti == NULL)
         return NULL;
     proto_item_set_generated(ti);
+    /* The label is text for a visible tree only (proto_item_append_text() ignores it
+     * otherwise): skip looking the names up for nothing. */
+    if (!PTREE_DATA(tree)->visible)
+        return ti;
     proto_item_append_text(ti, ": ");
     if (v->session != NULL)
         proto_item_append_text(ti, "Session %u, ", v->session->id);
@@ -275,10 +280,74 @@ static void add_findings(packet_info *pinfo, proto_item *ti, const qvpn_verdict 
     }
 }
 
+/* Whether anything will look at qvpn's items: a visible tree (packet details, -V,
+ * -T pdml/json), a filter, column or -e field on qvpn or on the expert infos (each
+ * makes its protocol referenced), or a tap that walks the tree (Protocol
+ * Hierarchy).  Otherwise (plain tshark, -z qvpn,...) the items would be built only
+ * to be freed again; the expert infos are added all the same, without an item:
+ * they still reach the expert tap (-z expert, the Expert Information dialog), the
+ * Expert column and the frame's highest severity. */
+static bool items_wanted(proto_tree *tree)
+{
+    static int proto_expert = -1;
+
+    if (tree == NULL)
+        return false;
+    if (proto_field_is_referenced(tree, proto_qvpn))
+        return true;
+    if (proto_expert == -1)
+        proto_expert = proto_get_id_by_filter_name("_ws.expert");
+    if (proto_expert >= 0 && proto_field_is_referenced(tree, proto_expert))
+        return true;
+#ifdef TL_REQUIRES_PROTOCOLS
+    return (union_of_tap_listener_flags() & (TL_REQUIRES_PROTO_TREE | TL_REQUIRES_PROTOCOLS)) != 0;
+#else
+    return (union_of_tap_listener_flags() & TL_REQUIRES_PROTO_TREE) != 0;
+#endif
+}
+
+/* Whether any field under the qvpn item will be looked at: a visible tree, or one of
+ * them referenced (filter, column, -e).  `-Y qvpn` needs the qvpn item alone; the
+ * fields would all be faked one by one.  proto_field_is_referenced() answers for the
+ * visible tree; the rest is the fields' ref_type (public in header_field_info),
+ * which is what proto_field_is_referenced() reads too. */
+static bool fields_wanted(proto_tree *t)
+{
+    static int *const hfs[] = {
+        &hf_session, &hf_client, &hf_gateway, &hf_client6, &hf_gateway6, &hf_phase,
+        &hf_step, &hf_ike_msg, &hf_ike_state, &hf_response_in, &hf_response_to,
+        &hf_rtt_kind, &hf_rtt_tcp, &hf_rtt_tls, &hf_rtt_ike, &hf_time_to_tunnel,
+        &hf_retransmission_of,
+    };
+    static header_field_info *hfi[G_N_ELEMENTS(hfs)];
+
+    if (proto_field_is_referenced(t, hf_session))
+        return true;
+    for (size_t i = 0; i < G_N_ELEMENTS(hfs); i++) {
+        if (hfi[i] == NULL)
+            hfi[i] = proto_registrar_get_nth((guint)*hfs[i]);
+        if (hfi[i] != NULL && hfi[i]->ref_type != HF_REF_TYPE_NONE)
+            return true;
+    }
+    return false;
+}
+
 void qvpn_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qvpn_verdict *v)
 {
+    if (!items_wanted(tree)) {
+        if (v->findings != 0)
+            add_findings(pinfo, NULL, v);
+        return;
+    }
+
     proto_item *ti = add_top(tvb, tree, v);
     proto_tree *t = proto_item_add_subtree(ti, ett_qvpn);
+
+    if (!fields_wanted(t)) {
+        if (v->findings != 0)
+            add_findings(pinfo, ti, v);
+        return;
+    }
 
     if (v->session != NULL) {
         add_generated(proto_tree_add_uint(t, hf_session, tvb, 0, 0, v->session->id));
@@ -302,5 +371,6 @@ void qvpn_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qvpn
         add_time(t, tvb, hf_time_to_tunnel, v->time_to_tunnel_ns);
     add_frame(t, tvb, hf_retransmission_of, v->retrans_of);
 
-    add_findings(pinfo, ti, v);
+    if (v->findings != 0)
+        add_findings(pinfo, ti, v);
 }
