@@ -127,17 +127,36 @@ static const char *const proto_names[] = {
 _Static_assert(sizeof(proto_names) / sizeof(proto_names[0]) == QP_COUNT,
                "proto_names[] must have one entry per qvpn_proto");
 
-/* The header_field_info of each protocol read, and of UDP-Lite (read as UDP).  Items
- * are told apart by comparing their hfinfo pointers with these: reading
- * hfinfo->id would touch one more cache line per top-level item. */
-#define QP_NKNOWN (QP_COUNT + 1)
-static const header_field_info *proto_hfi[QP_NKNOWN];
-static qvpn_proto               proto_hfi_kind[QP_NKNOWN];
+/* k=header_field_info * of a protocol read (UDP-Lite's too, read as UDP), v=its
+ * qvpn_proto: a small open-addressing table, looked up once per top-level item of
+ * every frame.  Keyed by the hfinfo pointer, so that telling items apart touches
+ * no header_field_info (one cache line each, scattered). */
+#define QP_SLOTS 32         /* power of two, well above QP_COUNT + 1 */
+static const header_field_info *proto_slot_hfi[QP_SLOTS];
+static qvpn_proto               proto_slot_kind[QP_SLOTS];
+
+static unsigned proto_slot(const header_field_info *hfi)
+{
+    uintptr_t k = (uintptr_t)hfi;
+    return (unsigned)((k >> 4) ^ (k >> 9)) & (QP_SLOTS - 1);
+}
+
+/* The kind of a top-level item's protocol; false if qvpn does not read it. */
+static bool proto_kind_of(const header_field_info *hfi, qvpn_proto *kind)
+{
+    for (unsigned i = proto_slot(hfi);; i = (i + 1) & (QP_SLOTS - 1)) {
+        if (proto_slot_hfi[i] == hfi) {
+            *kind = proto_slot_kind[i];
+            return true;
+        }
+        if (proto_slot_hfi[i] == NULL)
+            return false;
+    }
+}
 
 static void resolve_protocols(void)
 {
-    unsigned n = 0;
-
+    memset(proto_slot_hfi, 0, sizeof(proto_slot_hfi));
     for (size_t p = 0; p <= QP_COUNT; p++) {
         const char *name = p < QP_COUNT ? proto_names[p] : "udplite";
         int id = proto_get_id_by_filter_name(name);
@@ -147,12 +166,13 @@ static void resolve_protocols(void)
                            name);
             continue;
         }
-        proto_hfi[n] = proto_registrar_get_nth((guint)id);
-        proto_hfi_kind[n] = p < QP_COUNT ? (qvpn_proto)p : QP_UDP;
-        n++;
+        const header_field_info *hfi = proto_registrar_get_nth((guint)id);
+        unsigned i = proto_slot(hfi);
+        while (proto_slot_hfi[i] != NULL && proto_slot_hfi[i] != hfi)
+            i = (i + 1) & (QP_SLOTS - 1);
+        proto_slot_hfi[i] = hfi;
+        proto_slot_kind[i] = p < QP_COUNT ? (qvpn_proto)p : QP_UDP;
     }
-    for (; n < QP_NKNOWN; n++)
-        proto_hfi[n] = NULL;
 }
 
 /* Adds every hfid registered under name to field f and to wanted; false if none. */
@@ -307,21 +327,18 @@ typedef struct {
 
 static void top_items_collect(proto_tree *tree, top_items *ti)
 {
+    qvpn_proto kind;
+
     ti->n = 0;
     for (proto_node *node = tree->first_child; node != NULL; node = node->next) {
         const field_info *fi = PNODE_FINFO(node);
-        if (fi == NULL)
+        if (fi == NULL || !proto_kind_of(fi->hfinfo, &kind))
             continue;
-        for (unsigned k = 0; k < QP_NKNOWN && proto_hfi[k] != NULL; k++) {
-            if (fi->hfinfo != proto_hfi[k])
-                continue;
-            if (ti->n == QP_MAX_ITEMS)
-                return;
-            ti->kind[ti->n] = proto_hfi_kind[k];
-            ti->fi[ti->n] = fi;
-            ti->n++;
-            break;
-        }
+        if (ti->n == QP_MAX_ITEMS)
+            return;
+        ti->kind[ti->n] = kind;
+        ti->fi[ti->n] = fi;
+        ti->n++;
     }
 }
 
