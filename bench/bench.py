@@ -415,8 +415,9 @@ def bench(a, runner, cases, so, sysdir):
     header = [
         '# qvpn benchmark',
         '',
-        'Command: bench/run.sh --size %d --runs %d%s' % (
-            full, a.runs, ' --only-full' if a.only_full else ''),
+        'Command: bench/run.sh --size %d --runs %d%s%s' % (
+            full, a.runs, ' --only-full' if a.only_full else '',
+            ' --baseline ' + a.baseline if a.baseline else ''),
         'Machine: %s, %d CPUs (os.cpu_count), %s' % (cpu_model(), os.cpu_count() or 0,
                                                       platform.platform()),
         'tshark: %s; module: %s; system plugins: %s' % (tv, so, sysdir),
