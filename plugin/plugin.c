@@ -51,13 +51,13 @@ static qvpn_engine *engine;
 static qvpn_frames *records;
 
 /* First pass: observe, feed, keep the result.  NULL when the frame is not VPN. */
-static const qvpn_tap_rec *analyse(proto_tree *tree, packet_info *pinfo)
+static const qvpn_tap_rec *analyse(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo)
 {
     qvpn_obs obs;
     const qvpn_verdict *v;
     qvpn_tap_rec *rec;
 
-    if (engine == NULL || !qvpn_fields_extract(tree, pinfo, &obs))
+    if (engine == NULL || !qvpn_fields_extract(tvb, tree, pinfo, &obs))
         return NULL;
     v = qvpn_engine_feed(engine, &obs);
     if (v == NULL)
@@ -81,7 +81,7 @@ static int dissect_qvpn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     const qvpn_tap_rec *rec;
 
     if (!PINFO_FD_VISITED(pinfo))
-        rec = analyse(tree, pinfo);
+        rec = analyse(tvb, tree, pinfo);
     else
         rec = qvpn_frames_get(records, pinfo->num);
     if (rec == NULL)

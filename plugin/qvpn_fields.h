@@ -21,10 +21,11 @@ GArray *qvpn_fields_resolve(void);
  * set_postdissector_wanted_hfids() (which takes ownership). */
 GArray *qvpn_fields_wanted(void);
 
-/* Fill *obs from the (primed) tree of the frame being dissected.  Returns false, and
+/* Fill *obs from the (primed) tree of the frame being dissected; tvb is the frame's
+ * own tvbuff (the post-dissector's), whose bytes most headers are read from.  Returns false, and
  * leaves *obs unspecified, when the frame carries none of TCP, ISAKMP, ESP or a
  * NAT-T keepalive (the common case, kept cheap). */
-bool qvpn_fields_extract(proto_tree *tree, const packet_info *pinfo, qvpn_obs *obs);
+bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pinfo, qvpn_obs *obs);
 
 /* A frame time in nanoseconds, saturated at the ends of int64: pcapng allows times
  * (64 bits, plus if_tsoffset) whose nanoseconds do not fit. */

@@ -71,16 +71,63 @@ static guint addr_hash(const qvpn_addr *a)
 static guint addr_hash_cb(gconstpointer k) { return addr_hash(k); }
 static gboolean addr_equal_cb(gconstpointer a, gconstpointer b) { return qvpn_addr_eq(a, b); }
 
-static guint pair_hash(gconstpointer k)
+/* --- the pair table ---------------------------------------------------------------
+ * Looked up once per frame (every ESP packet), so it is a flat open-addressing table
+ * (linear probing, at most half full) rather than a GHashTable: no key to build, no
+ * indirect calls, and a slot's stored hash rules most mismatches out without
+ * touching the pair.  The hash is symmetric, so either direction finds the pair
+ * without putting the addresses in order first.  Pairs are never removed. */
+#define PAIR_SLOTS_MIN 64u
+
+static guint32 pair_hash2(const qvpn_addr *x, const qvpn_addr *y)
 {
-    const qvpn_pair *p = k;
-    return addr_hash(&p->a) * 31u + addr_hash(&p->b);
+    guint32 h = (guint32)addr_hash(x) + (guint32)addr_hash(y);
+    h ^= h >> 16;
+    h *= 0x45d9f3bu;
+    return h ^ (h >> 16);
 }
 
-static gboolean pair_equal(gconstpointer x, gconstpointer y)
+static bool pair_is(const qvpn_pair *p, const qvpn_addr *x, const qvpn_addr *y)
 {
-    const qvpn_pair *p = x, *q = y;
-    return qvpn_addr_eq(&p->a, &q->a) && qvpn_addr_eq(&p->b, &q->b);
+    return (qvpn_addr_eq(&p->a, x) && qvpn_addr_eq(&p->b, y)) ||
+           (qvpn_addr_eq(&p->a, y) && qvpn_addr_eq(&p->b, x));
+}
+
+static void pair_table_init(qvpn_engine *eng, guint32 slots)
+{
+    eng->pair_slots = g_new0(qvpn_pair *, slots);
+    eng->pair_hashes = g_new0(guint32, slots);
+    eng->pair_mask = slots - 1;
+}
+
+static void pair_table_put(qvpn_engine *eng, qvpn_pair *p, guint32 h)
+{
+    guint32 i = h & eng->pair_mask;
+    while (eng->pair_slots[i] != NULL)
+        i = (i + 1) & eng->pair_mask;
+    eng->pair_slots[i] = p;
+    eng->pair_hashes[i] = h;
+}
+
+static void pair_table_grow(qvpn_engine *eng)
+{
+    qvpn_pair **old = eng->pair_slots;
+    guint32 *old_h = eng->pair_hashes, n = eng->pair_mask + 1;
+
+    pair_table_init(eng, n * 2);
+    for (guint32 i = 0; i < n; i++)
+        if (old[i] != NULL)
+            pair_table_put(eng, old[i], old_h[i]);
+    g_free(old);
+    g_free(old_h);
+}
+
+static void pair_table_free(qvpn_engine *eng)
+{
+    for (guint32 i = 0; i <= eng->pair_mask; i++)
+        g_free(eng->pair_slots[i]);
+    g_free(eng->pair_slots);
+    g_free(eng->pair_hashes);
 }
 
 qvpn_engine *qvpn_engine_new(const qvpn_config *cfg)
@@ -92,7 +139,7 @@ qvpn_engine *qvpn_engine_new(const qvpn_config *cfg)
         qvpn_config_init(&eng->cfg);
     if (eng->cfg.max_sessions == 0)
         eng->cfg.max_sessions = 1;
-    eng->pairs = g_hash_table_new_full(pair_hash, pair_equal, g_free, NULL);
+    pair_table_init(eng, PAIR_SLOTS_MIN);
     eng->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, qvpn_tcp_stream_free);
     eng->ike_sas = g_hash_table_new_full(qvpn_ike_key_hash, qvpn_ike_key_equal, NULL, qvpn_ike_sa_free);
     eng->gateways = g_hash_table_new_full(addr_hash_cb, addr_equal_cb, g_free, NULL);
@@ -108,7 +155,7 @@ void qvpn_engine_free(qvpn_engine *eng)
         return;
     g_hash_table_destroy(eng->streams);
     g_hash_table_destroy(eng->ike_sas);
-    g_hash_table_destroy(eng->pairs);
+    pair_table_free(eng);
     g_hash_table_destroy(eng->gateways);
     g_ptr_array_free(eng->sessions, TRUE);
     g_ptr_array_free(eng->blocks, TRUE);
@@ -135,16 +182,22 @@ void qvpn_learn_gateway(qvpn_engine *eng, const qvpn_addr *a)
 
 qvpn_pair *qvpn_pair_lookup(qvpn_engine *eng, const qvpn_addr *x, const qvpn_addr *y, bool create)
 {
-    qvpn_pair key;
-    memset(&key, 0, sizeof(key));
+    guint32 h = pair_hash2(x, y), i = h & eng->pair_mask;
+
+    for (qvpn_pair *p; (p = eng->pair_slots[i]) != NULL; i = (i + 1) & eng->pair_mask)
+        if (eng->pair_hashes[i] == h && pair_is(p, x, y))
+            return p;
+    if (!create || eng->n_pairs >= eng->cfg.max_sessions)
+        return NULL;
+
+    qvpn_pair *p = g_new0(qvpn_pair, 1);
     bool swap = addr_cmp(x, y) > 0;
-    key.a = swap ? *y : *x;
-    key.b = swap ? *x : *y;
-    qvpn_pair *p = g_hash_table_lookup(eng->pairs, &key);
-    if (!p && create && g_hash_table_size(eng->pairs) < eng->cfg.max_sessions) {
-        p = g_memdup2(&key, sizeof(key));
-        g_hash_table_add(eng->pairs, p);
-    }
+    p->a = swap ? *y : *x;
+    p->b = swap ? *x : *y;
+    eng->n_pairs++;
+    if (eng->n_pairs > (eng->pair_mask + 1) / 2)
+        pair_table_grow(eng);           /* then the probe above is stale: put afresh */
+    pair_table_put(eng, p, h);
     return p;
 }
 
@@ -229,18 +282,21 @@ static qvpn_verdict *verdict_store(qvpn_ctx *c)
         if (hit && memcmp(hit, &c->v, sizeof(*hit)) == 0)
             return hit;
         qvpn_verdict *v = verdict_alloc(c->eng);
-        memcpy(v, &c->v, sizeof(*v));
+        *v = c->v;
         c->sess->plain[slot] = v;
         return v;
     }
     qvpn_verdict *v = verdict_alloc(c->eng);
-    memcpy(v, &c->v, sizeof(*v));
+    *v = c->v;
     return v;
 }
 
 static void ctx_init(qvpn_ctx *c, qvpn_engine *eng, const qvpn_obs *obs)
 {
-    memset(c, 0, sizeof(*c));
+    /* A copy of a zero object, not memset(): at this size memset() compiles to `rep
+     * stos`, whose start-up cost is most of a featureless frame's time here. */
+    static const qvpn_ctx zero_ctx;
+    *c = zero_ctx;
     c->eng = eng;
     c->obs = obs;
     c->v.rtt_ns = -1;

@@ -44,7 +44,10 @@ typedef struct qvpn_sess {
 
 struct qvpn_engine {
     qvpn_config cfg;
-    GHashTable *pairs;      /* k=qvpn_pair* (by addresses), v=same */
+    qvpn_pair **pair_slots; /* open addressing by pair_hash(), NULL = free */
+    guint32    *pair_hashes;/* the hash of each slot's pair */
+    guint32     pair_mask;  /* slots - 1; slots a power of two, under half full */
+    guint32     n_pairs;
     GHashTable *streams;    /* k=tcp.stream, v=qvpn_stream* */
     GHashTable *ike_sas;    /* k=qvpn_ike_key*, v=qvpn_ike_sa* */
     GHashTable *gateways;   /* k=qvpn_addr* learned from IKE, v=same */
