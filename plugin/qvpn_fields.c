@@ -317,6 +317,9 @@ typedef struct {
     unsigned          n;
     qvpn_proto        kind[QP_MAX_ITEMS];
     const field_info *fi[QP_MAX_ITEMS];
+    const field_info *first[QP_COUNT];  /* each protocol's outermost item */
+    const field_info *last[QP_COUNT];   /* its innermost below the cut layer */
+    bool              ip_after_esp;     /* Wireshark dissected what ESP carries */
     /* The frame's own bytes: most items lie in them, and reading a header there
      * costs no call into the tvbuff layer. */
     const tvbuff_t   *frame_tvb;
@@ -329,6 +332,8 @@ static void top_items_collect(proto_tree *tree, tvbuff_t *frame_tvb, top_items *
     qvpn_proto kind;
 
     ti->n = 0;
+    for (size_t p = 0; p < QP_COUNT; p++)
+        ti->first[p] = NULL;
     ti->frame_tvb = frame_tvb;
     ti->frame_len = frame_tvb != NULL ? (gint)tvb_captured_length(frame_tvb) : 0;
     ti->frame = ti->frame_len > 0 ? tvb_get_ptr(frame_tvb, 0, ti->frame_len) : NULL;
@@ -341,28 +346,39 @@ static void top_items_collect(proto_tree *tree, tvbuff_t *frame_tvb, top_items *
         ti->kind[ti->n] = kind;
         ti->fi[ti->n] = fi;
         ti->n++;
+        if (ti->first[kind] == NULL)
+            ti->first[kind] = fi;
+    }
+}
+
+/* Once the cut layer is known: the innermost item of each protocol below it (largest
+ * layer; later wins a tie), and whether an IP item follows ESP's layer. */
+static void top_items_cut(top_items *ti, int cut, int esp)
+{
+    for (size_t p = 0; p < QP_COUNT; p++)
+        ti->last[p] = NULL;
+    ti->ip_after_esp = false;
+    for (unsigned i = 0; i < ti->n; i++) {
+        const field_info *fi = ti->fi[i], **last = &ti->last[ti->kind[i]];
+        if (fi->total_layer_num < cut &&
+            (*last == NULL || fi->total_layer_num >= (*last)->total_layer_num))
+            *last = fi;
+        if (esp != LAYER_NONE && fi->total_layer_num > esp &&
+            (ti->kind[i] == QP_IP || ti->kind[i] == QP_IPV6))
+            ti->ip_after_esp = true;
     }
 }
 
 /* The outermost item's layer, or LAYER_NONE. */
 static int top_first_layer(const top_items *ti, qvpn_proto p)
 {
-    for (unsigned i = 0; i < ti->n; i++)
-        if (ti->kind[i] == p)
-            return ti->fi[i]->total_layer_num;
-    return LAYER_NONE;
+    return ti->first[p] != NULL ? ti->first[p]->total_layer_num : LAYER_NONE;
 }
 
-/* The innermost item below the cut (largest layer; later wins a tie). */
-static const field_info *top_last(const top_items *ti, qvpn_proto p, int cut)
+/* The innermost item below the cut. */
+static const field_info *top_last(const top_items *ti, qvpn_proto p)
 {
-    const field_info *best = NULL;
-
-    for (unsigned i = 0; i < ti->n; i++)
-        if (ti->kind[i] == p && ti->fi[i]->total_layer_num < cut &&
-            (best == NULL || ti->fi[i]->total_layer_num >= best->total_layer_num))
-            best = ti->fi[i];
-    return best;
+    return ti->last[p];
 }
 
 /* The item of protocol p added in exactly this layer. */
@@ -374,16 +390,6 @@ static const field_info *top_at(const top_items *ti, qvpn_proto p, int layer)
         if (ti->kind[i] == p && ti->fi[i]->total_layer_num == layer)
             found = ti->fi[i];
     return found;
-}
-
-/* Whether an IPv4 or IPv6 item comes after the given layer. */
-static bool top_after(const top_items *ti, int layer)
-{
-    for (unsigned i = ti->n; i-- > 0;)
-        if ((ti->kind[i] == QP_IP || ti->kind[i] == QP_IPV6) &&
-            ti->fi[i]->total_layer_num > layer)
-            return true;
-    return false;
 }
 
 /* The first len bytes of an item's header: in the frame's bytes, or else copied
@@ -482,7 +488,7 @@ static void extract_tcp(proto_tree *tree, const top_items *ti, int cut, qvpn_obs
     const guint8 *h;
     uint64_t v;
 
-    if (top_last(ti, QP_TCP, cut) == NULL)
+    if (top_last(ti, QP_TCP) == NULL)
         return;
     stream = fi_last(tree, QF_TCP_STREAM, cut);
     if (!fi_uint(stream, &v))
@@ -548,7 +554,7 @@ static void extract_tls(proto_tree *tree, int cut, qvpn_obs *obs)
 static void extract_ike(proto_tree *tree, const top_items *ti, int cut, qvpn_obs *obs)
 {
     guint8 buf[29];
-    const field_info *isakmp = top_last(ti, QP_ISAKMP, cut);
+    const field_info *isakmp = top_last(ti, QP_ISAKMP);
     const guint8 *h = hdr_copy(ti, isakmp, buf, 29);
     bool has_first_payload = h != NULL;
     fi_iter it;
@@ -584,7 +590,7 @@ static void extract_ike(proto_tree *tree, const top_items *ti, int cut, qvpn_obs
 
     /* Wireshark hands IKE to ISAKMP from UDP-encapsulation only after a non-ESP
      * marker (RFC 3948 2.2). */
-    obs->ike.nat_t = top_last(ti, QP_UDPENCAP, cut) != NULL ||
+    obs->ike.nat_t = top_last(ti, QP_UDPENCAP) != NULL ||
                      obs->sport == 4500 || obs->dport == 4500;
 }
 
@@ -621,6 +627,7 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
         cut = esp + 1;          /* ESP's own header, not what it carries */
     else
         esp = LAYER_NONE;
+    top_items_cut(&ti, cut, esp);
 
     /* Cleared by copying a zero object: a memset() of this size compiles to `rep
      * stos`, whose start-up cost showed as a quarter of this function's time. */
@@ -637,7 +644,7 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
         extract_tls(tree, cut, obs);
     } else {
         /*  UDP (RFC 768): source port at 0, destination port at 2. */
-        const guint8 *u = hdr_copy(&ti, top_last(&ti, QP_UDP, cut), buf, 4);
+        const guint8 *u = hdr_copy(&ti, top_last(&ti, QP_UDP), buf, 4);
         if (u != NULL) {
             obs->sport = get_u16(u);
             obs->dport = get_u16(u + 2);
@@ -647,25 +654,25 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
 
     /*  ESP (RFC 4303): SPI at 0, sequence number at 4.  Wireshark adds esp.spi
      *  only when the 4 bytes are there. */
-    const field_info *esp_hdr = esp != LAYER_NONE ? top_at(&ti, QP_ESP, esp) : NULL;
+    const field_info *esp_hdr = esp != LAYER_NONE ? ti.first[QP_ESP] : NULL;
     bool seq = (h = hdr_copy(&ti, esp_hdr, buf, 8)) != NULL;
     if (seq || (h = hdr_copy(&ti, esp_hdr, buf, 4)) != NULL) {
         obs->esp.present = true;
         obs->esp.spi = get_u32(h);
         if (seq)
             obs->esp.seq = get_u32(h + 4);
-        obs->esp.udp_encap = top_last(&ti, QP_UDPENCAP, cut) != NULL;
+        obs->esp.udp_encap = top_last(&ti, QP_UDPENCAP) != NULL;
         /* pinfo->src/dst are the inner addresses when Wireshark decoded the
          * payload (an IP item after ESP's); the SA belongs to the header that
          * carried the ESP.  Otherwise they already are that header's. */
-        if (top_after(&ti, esp))
+        if (ti.ip_after_esp)
             addrs_below(&ti, esp, obs);
     }
 
     if (obs->tcp.present || obs->ike.present || obs->esp.present)
         return true;
     /* Only a frame with none of those can be a keepalive to the engine. */
-    obs->nat_keepalive = is_keepalive(&ti, top_last(&ti, QP_UDPENCAP, cut)) ||
-                         is_keepalive(&ti, top_last(&ti, QP_ISAKMP, cut));
+    obs->nat_keepalive = is_keepalive(&ti, top_last(&ti, QP_UDPENCAP)) ||
+                         is_keepalive(&ti, top_last(&ti, QP_ISAKMP));
     return obs->nat_keepalive;
 }
