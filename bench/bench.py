@@ -64,6 +64,9 @@ CASES = [
      'tshark -r FILE --disable-protocol qvpn, qvpn installed'),
     ('plain_qvpn',    'all', [], 'plain_sys',
      'tshark -r FILE, qvpn installed: the cost to everyone'),
+    ('plain_tree',    'sys', ['-Y', 'frame'], 'plain_sys',
+     'tshark -r FILE -Y frame, qvpn not installed: summary lines with a protocol '
+     'tree built for every frame (a filter all frames pass), the control for plain_qvpn'),
 ]
 CASE_NAMES = [c[0] for c in CASES]
 
