@@ -398,7 +398,46 @@ static void warnings_line(GString *out, const sess_agg *a)
         g_string_append_c(out, '\n');
 }
 
-static void session_row(GString *out, const sess_agg *a)
+/* Column widths of the sessions table: at least the defaults, wider where a value
+ * (an IPv6 address, a long port list) would otherwise push the row out of line. */
+typedef struct {
+    int client, gateway, ports, ike;
+} col_widths;
+
+static int max_int(int a, size_t b)
+{
+    return b > (size_t)a ? (int)MIN(b, 64) : a;
+}
+
+static void widths_of(const qvpn_stats *st, col_widths *w)
+{
+    char buf[64];
+
+    w->client = 15;
+    w->gateway = 15;
+    w->ports = 17;
+    w->ike = 21;
+    for (guint i = 0; i < st->sessions->len; i++) {
+        const sess_agg *a = g_ptr_array_index(st->sessions, i);
+        addr_str(&a->s->client, buf, sizeof(buf));
+        w->client = max_int(w->client, strlen(buf));
+        addr_str(&a->s->gateway, buf, sizeof(buf));
+        w->gateway = max_int(w->gateway, strlen(buf));
+        ports_str(a, buf, sizeof(buf));
+        w->ports = max_int(w->ports, strlen(buf));
+        if (a->ike_state)
+            w->ike = max_int(w->ike, strlen(qvpn_ike_state_name(a->ike_state)));
+    }
+}
+
+static void columns_line(GString *out, const col_widths *w)
+{
+    g_string_append_printf(out, "   #  %-*s %-*s %-*s %10s  %-5s %-*s %10s  %s\n",
+                           w->client, "Client", w->gateway, "Gateway", w->ports, "Ports",
+                           "Start (s)", "Phase", w->ike, "IKE state", "Tunnel (s)", "Verdict");
+}
+
+static void session_row(GString *out, const sess_agg *a, const col_widths *w)
 {
     char c[64], g[64], ports[64], ph[8], verdict[160], ttt[16];
     addr_str(&a->s->client, c, sizeof(c));
@@ -410,9 +449,10 @@ static void session_row(GString *out, const sess_agg *a)
         g_snprintf(ttt, sizeof(ttt), "%.6f", secs(a->ttt_ns));
     else
         g_strlcpy(ttt, "-", sizeof(ttt));
-    g_string_append_printf(out, "%4u  %-15s %-15s %-17s %10.6f  %-5s %-21s %10s  %s\n", a->s->id,
-                           c, g, ports, secs(a->start_ns), ph,
-                           a->ike_state ? qvpn_ike_state_name(a->ike_state) : "-", ttt, verdict);
+    g_string_append_printf(out, "%4u  %-*s %-*s %-*s %10.6f  %-5s %-*s %10s  %s\n", a->s->id,
+                           w->client, c, w->gateway, g, w->ports, ports, secs(a->start_ns), ph,
+                           w->ike, a->ike_state ? qvpn_ike_state_name(a->ike_state) : "-", ttt,
+                           verdict);
     if (a->spis->len)
         esp_line(out, a);
     warnings_line(out, a);
@@ -420,27 +460,28 @@ static void session_row(GString *out, const sess_agg *a)
 
 void qvpn_stats_sessions_text(const qvpn_stats *st, const char *filter, GString *out)
 {
-    static const char *cols = "   #  Client          Gateway         Ports              Start (s)  Phase "
-                              "IKE state             Tunnel (s)  Verdict\n";
     guint n_vpn = 0, n_tls = 0;
+    col_widths w;
+
+    widths_of(st, &w);
     header(out, "QuickVPN sessions (phases: C Connection, P Policy activation, "
                 "N Network verification, T Teardown)", filter);
-    g_string_append(out, cols);
+    columns_line(out, &w);
     for (guint i = 0; i < st->sessions->len; i++) {
         const sess_agg *a = g_ptr_array_index(st->sessions, i);
         if (!is_tls_only(a)) {
-            session_row(out, a);
+            session_row(out, a, &w);
             n_vpn++;
         }
     }
     g_string_append_printf(out, "VPN sessions: %u\n", n_vpn);
     rule(out, '-', WIDTH);
     g_string_append(out, "TLS-only attempts (TLS to a QuickVPN port or gateway, no IKE followed)\n");
-    g_string_append(out, cols);
+    columns_line(out, &w);
     for (guint i = 0; i < st->sessions->len; i++) {
         const sess_agg *a = g_ptr_array_index(st->sessions, i);
         if (is_tls_only(a)) {
-            session_row(out, a);
+            session_row(out, a, &w);
             n_tls++;
         }
     }
