@@ -555,8 +555,11 @@ static void extract_ike(proto_tree *tree, const top_items *ti, int cut, qvpn_obs
 {
     guint8 buf[29];
     const field_info *isakmp = top_last(ti, QP_ISAKMP);
-    const guint8 *h = hdr_copy(ti, isakmp, buf, 29);
-    bool has_first_payload = h != NULL;
+    /* Byte 28 is the first payload's only if the item (the UDP payload, without any
+     * link-layer padding) and the message's own length both reach it. */
+    const guint8 *h = isakmp != NULL && isakmp->length >= 29 ? hdr_copy(ti, isakmp, buf, 29)
+                                                            : NULL;
+    bool has_first_payload = h != NULL && get_u32(h + 24) >= 29;
     fi_iter it;
     field_info *fi;
     uint64_t v;
@@ -632,7 +635,7 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
     /* Cleared by copying a zero object: a memset() of this size compiles to `rep
      * stos`, whose start-up cost showed as a quarter of this function's time. */
     static const qvpn_obs zero_obs;
-    *obs = zero_obs;
+    memcpy(obs, &zero_obs, sizeof(*obs));
     obs->frame = pinfo->num;
     obs->ts_ns = qvpn_nstime_to_ns(&pinfo->abs_ts);
     addr_from_pinfo(&pinfo->src, &obs->src);
