@@ -79,7 +79,7 @@ static gboolean addr_equal_cb(gconstpointer a, gconstpointer b) { return qvpn_ad
  * without putting the addresses in order first.  Pairs are never removed. */
 #define PAIR_SLOTS_MIN 64u
 
-static guint32 pair_hash2(const qvpn_addr *x, const qvpn_addr *y)
+static guint32 pair_hash(const qvpn_addr *x, const qvpn_addr *y)
 {
     guint32 h = (guint32)addr_hash(x) + (guint32)addr_hash(y);
     h ^= h >> 16;
@@ -182,7 +182,7 @@ void qvpn_learn_gateway(qvpn_engine *eng, const qvpn_addr *a)
 
 qvpn_pair *qvpn_pair_lookup(qvpn_engine *eng, const qvpn_addr *x, const qvpn_addr *y, bool create)
 {
-    guint32 h = pair_hash2(x, y), i = h & eng->pair_mask;
+    guint32 h = pair_hash(x, y), i = h & eng->pair_mask;
 
     for (qvpn_pair *p; (p = eng->pair_slots[i]) != NULL; i = (i + 1) & eng->pair_mask)
         if (eng->pair_hashes[i] == h && pair_is(p, x, y))

@@ -152,7 +152,7 @@ typedef struct qvpn_obs {
     qvpn_tls_obs tls;
     qvpn_ike_obs ike;
     qvpn_esp_obs esp;
-    bool         nat_keepalive; /* udpencap.nat_keepalive / isakmp.ike.nat_keepalive */
+    bool         nat_keepalive; /* a NAT-T keepalive: UDP payload of one byte 0xFF */
 } qvpn_obs;
 
 #ifdef __cplusplus
