@@ -59,20 +59,14 @@ static const qvpn_tap_rec *analyse(tvbuff_t *tvb, proto_tree *tree, packet_info 
 
     if (engine == NULL || !qvpn_fields_extract(tvb, tree, pinfo, &obs))
         return NULL;
+    obs.rel_ts_ns = qvpn_nstime_to_ns(&pinfo->rel_ts);
     v = qvpn_engine_feed(engine, &obs);
     if (v == NULL)
         return NULL;
     rec = qvpn_frames_add(records, pinfo->num);
     if (rec == NULL)
         return NULL;
-    rec->v = v;
-    rec->frame = pinfo->num;
-    rec->rel_ts_ns = qvpn_nstime_to_ns(&pinfo->rel_ts);
-    rec->sport = obs.sport;
-    rec->dport = obs.dport;
-    rec->udp = !obs.tcp.present && (obs.sport != 0 || obs.dport != 0);
-    rec->has_spi = obs.esp.present;
-    rec->spi = obs.esp.spi;
+    qvpn_rec_init(rec, &obs, v);
     return rec;
 }
 

@@ -47,24 +47,27 @@ static value_string ike_msg_vals[QVPN_IKE_MSG_COUNT + 1];
 static value_string ike_state_vals[QVPN_IKE_STATE_COUNT + 1];
 static value_string rtt_kind_vals[QVPN_RTT_COUNT + 1];
 
-/* One expert info per qvpn_finding, indexed by the enum. */
-static const struct {
-    int group;
-    int severity;
-} finding_expert[] = {
-    [QVPN_FINDING_RST_AFTER_ALERT]    = { PI_SEQUENCE,      PI_WARN },
-    [QVPN_FINDING_MM_STALL]           = { PI_SEQUENCE,      PI_WARN },
-    [QVPN_FINDING_QM_STALL]           = { PI_SEQUENCE,      PI_WARN },
-    [QVPN_FINDING_IKE_RETRANSMISSION] = { PI_SEQUENCE,      PI_NOTE },
-    [QVPN_FINDING_IKE_NOTIFY]         = { PI_RESPONSE_CODE, PI_WARN },
-    [QVPN_FINDING_TLS_ALERT]          = { PI_RESPONSE_CODE, PI_WARN },
-    [QVPN_FINDING_ESP_ONE_WAY]        = { PI_SEQUENCE,      PI_WARN },
-    [QVPN_FINDING_TUNNEL_UP]          = { PI_SEQUENCE,      PI_CHAT },
-    [QVPN_FINDING_SESSION_CAP]        = { PI_SEQUENCE,      PI_WARN },
-    [QVPN_FINDING_IKE_AUTH_FAILED]    = { PI_RESPONSE_CODE, PI_WARN },
-};
-_Static_assert(sizeof(finding_expert) / sizeof(finding_expert[0]) == QVPN_FINDING_COUNT,
-               "finding_expert[] must have one entry per qvpn_finding");
+/* The core declares each finding's group and severity class (qvpn_findings.h). */
+static int pi_group(qvpn_group g)
+{
+    switch (g) {
+    case QVPN_GROUP_RESPONSE_CODE: return PI_RESPONSE_CODE;
+    case QVPN_GROUP_PROTOCOL:      return PI_PROTOCOL;
+    case QVPN_GROUP_SEQUENCE:
+    default:                       return PI_SEQUENCE;
+    }
+}
+
+static int pi_severity(qvpn_severity s)
+{
+    switch (s) {
+    case QVPN_SEV_CHAT:  return PI_CHAT;
+    case QVPN_SEV_WARN:  return PI_WARN;
+    case QVPN_SEV_ERROR: return PI_ERROR;
+    case QVPN_SEV_NOTE:
+    default:             return PI_NOTE;
+    }
+}
 
 static expert_field    ei_finding[QVPN_FINDING_COUNT];
 static ei_register_info ei_reg[QVPN_FINDING_COUNT];
@@ -168,14 +171,13 @@ void qvpn_render_register(int proto)
     proto_register_subtree_array(ett, array_length(ett));
 
     for (unsigned f = 0; f < QVPN_FINDING_COUNT; f++) {
+        const qvpn_finding_info *info = qvpn_finding_get((qvpn_finding)f);
         ei_finding[f] = (expert_field)EI_INIT;
-        g_snprintf(ei_abbrev[f], sizeof(ei_abbrev[f]), "qvpn.%s",
-                   qvpn_finding_abbrev((qvpn_finding)f));
+        g_snprintf(ei_abbrev[f], sizeof(ei_abbrev[f]), "qvpn.%s", info->abbrev);
         ei_register_info r = {
             &ei_finding[f],
-            { ei_abbrev[f],
-              finding_expert[f].group, finding_expert[f].severity,
-              qvpn_finding_title((qvpn_finding)f), EXPFILL }
+            { ei_abbrev[f], pi_group(info->group), pi_severity(info->severity),
+              info->title, EXPFILL }
         };
         ei_reg[f] = r;
     }

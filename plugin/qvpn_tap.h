@@ -22,19 +22,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "qvpn_engine.h"
+#include "qvpn_facts.h"
 
 #define QVPN_TAP_NAME "qvpn"
 
-typedef struct qvpn_tap_rec {
-    const qvpn_verdict *v;  /* the frame's verdict, never NULL */
-    uint32_t frame;         /* frame.number */
-    int64_t  rel_ts_ns;     /* frame.time_relative (first pass), in ns */
-    uint16_t sport;         /* tcp.srcport / udp.srcport, 0 if none */
-    uint16_t dport;         /* tcp.dstport / udp.dstport, 0 if none */
-    bool     udp;           /* the ports are UDP ports (IKE, NAT-T, ESP in UDP) */
-    bool     has_spi;       /* an ESP frame: spi is valid */
-    uint32_t spi;           /* esp.spi */
-} qvpn_tap_rec;
+/* The record is the core's per-frame record (qvpn_facts.h): the verdict, the frame
+ * number, frame.time_relative, the ports and the ESP SPI. */
+typedef qvpn_rec qvpn_tap_rec;
 
 #endif /* QVPN_TAP_H */

@@ -34,25 +34,16 @@ typedef struct qvpn_config {
  * window 30 s, 10000 sessions. */
 void qvpn_config_init(qvpn_config *cfg);
 
-/* A session: one client <-> gateway connection attempt.  Owned by the engine. */
+struct qvpn_facts;
+
+/* A session: one client <-> gateway connection attempt.  Owned by the engine.  What
+ * happened in it is its facts (qvpn_facts.h), folded from its frames' verdicts. */
 typedef struct qvpn_session {
     uint32_t     id;              /* 1-based, in order of first packet */
     qvpn_addr    client;          /* TLS client / IKE initiator */
     qvpn_addr    gateway;         /* TLS server / IKE responder */
     bool         roles_guessed;   /* capture started mid-flow: roles not seen */
-    bool         tls_only;        /* no IKE (yet): only a login attempt */
-    uint32_t     first_frame;
-    int64_t      first_ts_ns;
-    uint8_t      phases_seen;     /* bit per qvpn_phase reached */
-    qvpn_ike_state ike_state;     /* latest phase-1 state */
-    uint32_t     findings;        /* bit per qvpn_finding raised */
-    int64_t      time_to_tunnel_ns; /* -1 until ESP flowed both ways */
-    uint32_t     esp_out;         /* ESP packets client -> gateway (encaps) */
-    uint32_t     esp_in;          /* ESP packets gateway -> client (decaps) */
-    uint8_t      ike_version;     /* 0 (no IKE), 1 or 2 */
-    uint16_t     notify_type;     /* last cleartext error notify, 0 if none */
-    uint8_t      alert_desc;      /* last cleartext fatal TLS alert */
-    bool         p2_done;         /* QM3 / IKEv2 child SA answered: IPsec SAs agreed */
+    const struct qvpn_facts *facts; /* complete once the first pass is over */
 } qvpn_session;
 
 #define QVPN_ALERT_ENCRYPTED 0xff
@@ -79,6 +70,9 @@ typedef struct qvpn_verdict {
     int64_t        gap_ns;        /* alert->RST time, or silence before a stall */
     uint32_t       esp_count;     /* ESP packets one way, on ESP_ONE_WAY / TUNNEL_UP */
     uint32_t       ike_len;       /* isakmp.length, on IKE_AUTH_FAILED */
+    uint8_t        ike_version;   /* 1 or 2 on IKE frames, else 0 */
+    bool           sa_agreed;     /* this frame completes an IPsec SA negotiation:
+                                     QM3, an IKE_AUTH or CREATE_CHILD_SA response */
 } qvpn_verdict;
 
 typedef struct qvpn_engine qvpn_engine;
@@ -102,7 +96,8 @@ void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
                            char *observed, size_t observed_len,
                            char *inferred, size_t inferred_len);
 
-/* One-line verdict of a session ("connected", "stalled in MM_KEY_EXCH: ..."). */
+/* One-line verdict of a session ("connected", "stalled in MM_KEY_EXCH: ..."): the
+ * verdict of its facts (qvpn_facts_verdict()). */
 void qvpn_session_summary(const qvpn_session *s, char *buf, size_t len);
 
 /* Printable address ("213.16.33.141", "2001:db8::1"). */

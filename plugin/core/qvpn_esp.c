@@ -7,69 +7,46 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "qvpn_engine_int.h"
-
-static bool spi_index(const qvpn_sess *s, uint32_t spi, unsigned *idx)
-{
-    for (unsigned i = 0; i < s->n_spis; i++) {
-        if (s->spis[i] == spi) {
-            *idx = i;
-            return true;
-        }
-    }
-    return false;
-}
+#include "qvpn_addr.h"
+#include "qvpn_session.h"
+#include "qvpn_trackers.h"
 
 static qvpn_sess *esp_session(qvpn_ctx *c)
 {
     const qvpn_obs *o = c->obs;
-    qvpn_pair *pair = qvpn_pair_lookup(c->eng, &o->src, &o->dst, true);
-    if (pair && pair->current)
-        return pair->current;
-    bool src_gw = qvpn_is_known_gateway(c->eng, &o->src);
-    return qvpn_session_new(c, pair, src_gw ? &o->dst : &o->src,
-                            src_gw ? &o->src : &o->dst, true);
-}
-
-/* A teardown that ESP on an SA of before it contradicts was a keepalive. */
-static void track_spi(qvpn_sess *s, uint32_t spi)
-{
-    unsigned idx;
-    bool known = spi_index(s, spi, &idx);
-    if (!known && s->n_spis < QVPN_MAX_SPIS_PER_SESSION)
-        s->spis[s->n_spis++] = spi;
-    if (s->teardown && known && idx < s->n_spis_before_teardown)
-        s->teardown = false;
+    qvpn_pair *pair = qvpn_peers_pair(c->peers, &o->src, &o->dst, true);
+    /* Roles matter only to a new session: spare every packet of a tunnel the lookup. */
+    bool src_gw = !(pair && pair->current) && qvpn_peers_is_gateway(c->peers, &o->src);
+    return qvpn_session_join(c, pair, QVPN_JOIN_ESP, src_gw ? &o->dst : &o->src,
+                             src_gw ? &o->src : &o->dst, true);
 }
 
 static void count_direction(qvpn_ctx *c, qvpn_sess *s)
 {
     int64_t now = c->obs->ts_ns;
     if (c->v.from_client) {
-        if (s->pub.esp_out++ == 0)
+        if (s->esp_out++ == 0)
             s->first_out_ts = now;
     } else {
-        if (s->pub.esp_in++ == 0)
+        if (s->esp_in++ == 0)
             s->first_in_ts = now;
     }
-    if (!s->tunnel_up && s->pub.esp_out && s->pub.esp_in) {
+    if (!s->tunnel_up && s->esp_out && s->esp_in) {
         s->tunnel_up = true;
         qvpn_finding_set(c, QVPN_FINDING_TUNNEL_UP);
-        c->v.esp_count = c->v.from_client ? s->pub.esp_out : s->pub.esp_in;
-        if (s->had_ike) {
+        c->v.esp_count = c->v.from_client ? s->esp_out : s->esp_in;
+        if (s->had_ike)
             c->v.time_to_tunnel_ns = now - s->first_ike_ts;
-            s->pub.time_to_tunnel_ns = c->v.time_to_tunnel_ns;
-        }
     }
 }
 
 /* Encaps rising while decaps stay 0, long enough not to be a tunnel coming up. */
 static void check_one_way(qvpn_ctx *c, qvpn_sess *s)
 {
-    const qvpn_config *cfg = &c->eng->cfg;
+    const qvpn_config *cfg = c->cfg;
     if (s->tunnel_up || s->one_way_reported)
         return;
-    uint32_t n = c->v.from_client ? s->pub.esp_out : s->pub.esp_in;
+    uint32_t n = c->v.from_client ? s->esp_out : s->esp_in;
     int64_t first = c->v.from_client ? s->first_out_ts : s->first_in_ts;
     if (n >= cfg->esp_one_way_pkts && c->obs->ts_ns - first >= cfg->esp_one_way_ns) {
         s->one_way_reported = true;
@@ -85,28 +62,25 @@ bool qvpn_esp_feed(qvpn_ctx *c)
     if (!s)
         return false;
     c->sess = s;
-    s->pub.tls_only = false;
     c->v.from_client = qvpn_addr_eq(&c->obs->src, &s->pub.client);
     c->v.step = QVPN_STEP_ESP;
-    track_spi(s, c->obs->esp.spi);
-    s->esp_seen = true;
+    qvpn_session_esp(s, c->obs->esp.spi);
     count_direction(c, s);
     check_one_way(c, s);
-    c->v.phase = s->teardown ? QVPN_PHASE_TEARDOWN : QVPN_PHASE_NETWORK;
+    c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }
 
 bool qvpn_keepalive_feed(qvpn_ctx *c)
 {
     const qvpn_obs *o = c->obs;
-    qvpn_pair *pair = qvpn_pair_lookup(c->eng, &o->src, &o->dst, false);
-    qvpn_sess *s = pair ? pair->current : NULL;
+    qvpn_pair *pair = qvpn_peers_pair(c->peers, &o->src, &o->dst, false);
+    qvpn_sess *s = qvpn_session_join(c, pair, QVPN_JOIN_KEEPALIVE, &o->src, &o->dst, false);
     if (!s)
         return false;
     c->sess = s;
     c->v.from_client = qvpn_addr_eq(&o->src, &s->pub.client);
     c->v.step = QVPN_STEP_NAT_KEEPALIVE;
-    c->v.phase = s->teardown ? QVPN_PHASE_TEARDOWN
-               : s->esp_seen ? QVPN_PHASE_NETWORK : QVPN_PHASE_POLICY;
+    c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }

@@ -4,13 +4,17 @@
  * across peers never mix.  Phase-1 messages are numbered by who sends and what came
  * before (RFC 2409 Main Mode strictly alternates); a message from a side that has
  * not been answered yet is a retransmission.  Quick Mode and IKEv2 exchanges are
- * tracked per message ID.  The state banner lives in qvpn_types.h.
+ * tracked per message ID.  The state banner lives in qvpn_types.h; the states move only
+ * through the table of qvpn_ike_state.c, by sa_event().
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
 
-#include "qvpn_engine_int.h"
+#include "qvpn_addr.h"
+#include "qvpn_ike_state.h"
+#include "qvpn_session.h"
+#include "qvpn_trackers.h"
 
 #define MAX_EXCH_PER_SA 64
 #define BIT64(n) ((uint64_t)1 << (n))
@@ -42,7 +46,11 @@ typedef struct qvpn_ike_sa {
     GHashTable  *exchanges;     /* k=message ID, v=qvpn_exch* */
 } qvpn_ike_sa;
 
-guint qvpn_ike_key_hash(gconstpointer k)
+struct qvpn_ike_tracker {
+    GHashTable *sas;            /* k=qvpn_ike_key*, v=qvpn_ike_sa* */
+};
+
+static guint ike_key_hash(gconstpointer k)
 {
     const qvpn_ike_key *key = k;
     guint h = GPOINTER_TO_UINT(key->pair) * 2654435761u;
@@ -51,17 +59,32 @@ guint qvpn_ike_key_hash(gconstpointer k)
     return h;
 }
 
-gboolean qvpn_ike_key_equal(gconstpointer a, gconstpointer b)
+static gboolean ike_key_equal(gconstpointer a, gconstpointer b)
 {
     const qvpn_ike_key *x = a, *y = b;
     return x->pair == y->pair && memcmp(x->ispi, y->ispi, 8) == 0;
 }
 
-void qvpn_ike_sa_free(gpointer p)
+static void ike_sa_free(gpointer p)
 {
     qvpn_ike_sa *sa = p;
     g_hash_table_destroy(sa->exchanges);
     g_free(sa);
+}
+
+qvpn_ike_tracker *qvpn_ike_new(void)
+{
+    qvpn_ike_tracker *t = g_new0(qvpn_ike_tracker, 1);
+    t->sas = g_hash_table_new_full(ike_key_hash, ike_key_equal, NULL, ike_sa_free);
+    return t;
+}
+
+void qvpn_ike_free(qvpn_ike_tracker *t)
+{
+    if (!t)
+        return;
+    g_hash_table_destroy(t->sas);
+    g_free(t);
 }
 
 static bool all_zero(const uint8_t *b, size_t n)
@@ -78,7 +101,7 @@ static bool is_phase1_exch(uint8_t exch)
 }
 
 /* Who started this SA, judged from its first visible message. */
-static bool src_is_initiator(const qvpn_engine *eng, const qvpn_obs *o)
+static bool src_is_initiator(const qvpn_ctx *c, const qvpn_obs *o)
 {
     const qvpn_ike_obs *k = &o->ike;
     if (k->version == 2)
@@ -87,31 +110,21 @@ static bool src_is_initiator(const qvpn_engine *eng, const qvpn_obs *o)
         return true;
     if (is_phase1_exch(k->exch) && (k->payloads & BIT64(QVPN_IKE_PL_SA)))
         return false;               /* MM2 / AM2 */
-    return !qvpn_is_known_gateway(eng, &o->src);
+    return !qvpn_peers_is_gateway(c->peers, &o->src);
 }
 
-/* The session an SA joins: the pair's current one, unless it was torn down. */
-static qvpn_sess *ike_session(qvpn_ctx *c, qvpn_pair *pair, bool src_init)
+static qvpn_ike_sa *sa_open(qvpn_ike_tracker *t, qvpn_ctx *c, qvpn_pair *pair)
 {
     const qvpn_obs *o = c->obs;
-    qvpn_sess *s = pair ? pair->current : NULL;
-    if (s && !s->teardown)
-        return s;
-    const qvpn_addr *ini = src_init ? &o->src : &o->dst;
-    const qvpn_addr *rsp = src_init ? &o->dst : &o->src;
-    return qvpn_session_new(c, pair, ini, rsp, !src_init || !all_zero(o->ike.rspi, 8));
-}
-
-static qvpn_ike_sa *sa_open(qvpn_ctx *c, qvpn_pair *pair)
-{
-    qvpn_engine *eng = c->eng;
-    const qvpn_obs *o = c->obs;
-    if (!pair || g_hash_table_size(eng->ike_sas) >= 4u * eng->cfg.max_sessions) {
-        qvpn_session_new(c, NULL, &o->src, &o->dst, true);  /* reports the cap */
+    if (!pair || g_hash_table_size(t->sas) >= 4u * c->cfg->max_sessions) {
+        qvpn_session_cap(c);
         return NULL;
     }
-    bool src_init = src_is_initiator(eng, o);
-    qvpn_sess *s = ike_session(c, pair, src_init);
+    bool src_init = src_is_initiator(c, o);
+    const qvpn_addr *ini = src_init ? &o->src : &o->dst;
+    const qvpn_addr *rsp = src_init ? &o->dst : &o->src;
+    qvpn_sess *s = qvpn_session_join(c, pair, QVPN_JOIN_IKE_SA, ini, rsp,
+                                     !src_init || !all_zero(o->ike.rspi, 8));
     if (!s)
         return NULL;
     qvpn_ike_sa *sa = g_new0(qvpn_ike_sa, 1);
@@ -121,15 +134,13 @@ static qvpn_ike_sa *sa_open(qvpn_ctx *c, qvpn_pair *pair)
     sa->initiator = src_init ? o->src : o->dst;
     sa->version = o->ike.version;
     sa->exchanges = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    g_hash_table_insert(eng->ike_sas, &sa->key, sa);
+    g_hash_table_insert(t->sas, &sa->key, sa);
     if (!s->had_ike) {
         s->had_ike = true;
         s->first_ike_ts = o->ts_ns;
         s->p1_progress_ts = o->ts_ns;
     }
-    s->pub.tls_only = false;
-    s->pub.ike_version = o->ike.version;
-    qvpn_learn_gateway(eng, &s->pub.gateway);
+    qvpn_peers_learn_gateway(c->peers, &s->pub.gateway);
     return sa;
 }
 
@@ -164,30 +175,18 @@ static void mark_retransmission(qvpn_ctx *c, uint32_t original, int64_t prev_ts,
     }
 }
 
-static void phase1_done(qvpn_ctx *c)
+/* Every state change of an SA: the table's, then what phase 1 being up implies. */
+static void sa_event(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_ike_event ev)
 {
     qvpn_sess *s = c->sess;
-    if (!s->p1_done) {
+    qvpn_ike_state_apply(&sa->state, ev);
+    if (qvpn_ike_state_p1_up(sa->state) && !s->p1_done) {
         s->p1_done = true;
         s->p1_done_ts = c->obs->ts_ns;
     }
 }
 
 /* ---- IKEv1 phase 1 (Main and Aggressive Mode) ---- */
-
-static qvpn_ike_state v1_state_after(bool aggressive, int n)
-{
-    static const qvpn_ike_state mm[7] = {
-        QVPN_IKE_STATE_LOST, QVPN_IKE_STATE_MM_NO_STATE, QVPN_IKE_STATE_MM_SA_SETUP,
-        QVPN_IKE_STATE_MM_SA_SETUP, QVPN_IKE_STATE_MM_KEY_EXCH, QVPN_IKE_STATE_MM_KEY_EXCH,
-        QVPN_IKE_STATE_QM_IDLE };
-    static const qvpn_ike_state am[4] = {
-        QVPN_IKE_STATE_LOST, QVPN_IKE_STATE_AG_NO_STATE, QVPN_IKE_STATE_AG_INIT_EXCH,
-        QVPN_IKE_STATE_QM_IDLE };
-    if (aggressive)
-        return n >= 1 && n <= 3 ? am[n] : QVPN_IKE_STATE_LOST;
-    return n >= 1 && n <= 6 ? mm[n] : QVPN_IKE_STATE_LOST;
-}
 
 /* Mid-flow: guess the message number from the cleartext payloads. */
 static int v1_guess_msg(const qvpn_ike_obs *k, bool aggressive, bool from_init)
@@ -250,7 +249,7 @@ static void v1_phase1(qvpn_ctx *c, qvpn_ike_sa *sa)
 
     c->v.step = aggressive ? QVPN_STEP_IKE_AGGRESSIVE : QVPN_STEP_IKE_MAIN;
     if (n <= 0 || n > 6) {
-        sa->state = QVPN_IKE_STATE_LOST;
+        sa_event(c, sa, QVPN_IKE_EV_P1_UNPLACED);
         c->v.ike_msg = QVPN_IKE_MSG_UNKNOWN;
         return;
     }
@@ -276,10 +275,8 @@ static void v1_phase1(qvpn_ctx *c, qvpn_ike_sa *sa)
         sa->msg[n].ts = o->ts_ns;
         qvpn_set_response(c, &sa->msg[n - 1], v1_rtt_kind(aggressive, n));
     }
-    sa->state = v1_state_after(aggressive, n);
+    sa_event(c, sa, (qvpn_ike_event)((aggressive ? QVPN_IKE_EV_AM1 : QVPN_IKE_EV_MM1) + (n - 1)));
     c->sess->p1_progress_ts = o->ts_ns;
-    if (n == (aggressive ? 3 : 6))
-        phase1_done(c);
 }
 
 /* ---- IKEv1 Quick Mode ---- */
@@ -293,10 +290,7 @@ static void v1_quick(qvpn_ctx *c, qvpn_ike_sa *sa)
     int n;
 
     c->v.step = QVPN_STEP_IKE_QUICK;
-    if (sa->state != QVPN_IKE_STATE_QM_IDLE) {
-        sa->state = QVPN_IKE_STATE_QM_IDLE;     /* Quick Mode implies phase 1 is done */
-        phase1_done(c);
-    }
+    sa_event(c, sa, QVPN_IKE_EV_QUICK);
     if (!known) {
         ex->init_is_sa_init = from_sa_init;
         ex->last = n = 1;
@@ -312,7 +306,7 @@ static void v1_quick(qvpn_ctx *c, qvpn_ike_sa *sa)
             ex->last = n = 3;
             ex->first_frame[3] = o->frame;
             ex->last_ts[3] = o->ts_ns;
-            c->sess->pub.p2_done = true;
+            c->v.sa_agreed = true;
         } else {
             n = 3;
             mark_retransmission(c, ex->first_frame[3], ex->last_ts[3], QVPN_FINDING_COUNT,
@@ -345,16 +339,12 @@ static void v1_feed(qvpn_ctx *c, qvpn_ike_sa *sa)
     } else if (exch == QVPN_IKE_EXCH_INFO_V1) {
         c->v.step = QVPN_STEP_IKE_INFO;
         c->v.ike_msg = QVPN_IKE_MSG_INFO;
-        /* Encrypted with the ISAKMP SA's keys: phase 1 completed before the capture. */
-        if (sa->state == QVPN_IKE_STATE_NONE && (c->obs->ike.flags & QVPN_IKE_FLAG_V1_ENCRYPTED)) {
-            sa->state = QVPN_IKE_STATE_QM_IDLE;
-            phase1_done(c);
-        }
+        if (c->obs->ike.flags & QVPN_IKE_FLAG_V1_ENCRYPTED)
+            sa_event(c, sa, QVPN_IKE_EV_INFO_ENCRYPTED);
     } else {
         c->v.step = QVPN_STEP_IKE_OTHER;    /* Transaction (XAUTH), AuthIP, fuzz */
     }
-    if (sa->state == QVPN_IKE_STATE_NONE)
-        sa->state = QVPN_IKE_STATE_LOST;
+    sa_event(c, sa, QVPN_IKE_EV_UNPLACED);
 }
 
 /* ---- IKEv2 ---- */
@@ -432,11 +422,12 @@ static void v2_request(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     ex->first_frame[1] = o->frame;
     qvpn_set_request(c, &ex->req);
     if (exch == QVPN_IKE_EXCH_SA_INIT) {
-        sa->state = QVPN_IKE_STATE_V2_INIT_SENT;
+        sa_event(c, sa, QVPN_IKE_EV_V2_INIT_REQ);
         c->sess->p1_progress_ts = o->ts_ns;
-    } else if (exch == QVPN_IKE_EXCH_AUTH && sa->state != QVPN_IKE_STATE_V2_READY) {
-        sa->state = QVPN_IKE_STATE_V2_AUTH_SENT;
-        c->sess->p1_progress_ts = o->ts_ns;
+    } else if (exch == QVPN_IKE_EXCH_AUTH) {
+        if (sa->state != QVPN_IKE_STATE_V2_READY)   /* a later round is no progress */
+            c->sess->p1_progress_ts = o->ts_ns;
+        sa_event(c, sa, QVPN_IKE_EV_V2_AUTH_REQ);
     }
 }
 
@@ -446,10 +437,11 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     uint8_t exch = o->ike.exch;
     if (!known || ex->last == 0) {          /* request not seen: capture started later */
         if (exch == QVPN_IKE_EXCH_AUTH || exch == QVPN_IKE_EXCH_CHILD_SA ||
-            exch == QVPN_IKE_EXCH_INFO_V2) {
-            sa->state = QVPN_IKE_STATE_V2_READY;
-            phase1_done(c);
-        }
+            exch == QVPN_IKE_EXCH_INFO_V2)
+            sa_event(c, sa, QVPN_IKE_EV_V2_LATE_RESP);
+        /* Answered without a visible error: its child SA was agreed. */
+        if (exch == QVPN_IKE_EXCH_AUTH || exch == QVPN_IKE_EXCH_CHILD_SA)
+            c->v.sa_agreed = !has_error_notify(&o->ike);
         return;
     }
     if (ex->last == 2) {
@@ -465,17 +457,16 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     if (has_error_notify(&o->ike) || has_notify(&o->ike, 16390))
         return;
     if (exch == QVPN_IKE_EXCH_SA_INIT) {
-        sa->state = QVPN_IKE_STATE_V2_INIT_DONE;
+        sa_event(c, sa, QVPN_IKE_EV_V2_INIT_RESP);
         c->sess->p1_progress_ts = o->ts_ns;
     } else if (exch == QVPN_IKE_EXCH_AUTH && v2_auth_too_short(&o->ike)) {
         qvpn_finding_set(c, QVPN_FINDING_IKE_AUTH_FAILED);
         c->v.ike_len = o->ike.length;
     } else if (exch == QVPN_IKE_EXCH_AUTH && o->ike.sk_inner != V2_PL_EAP) {
-        sa->state = QVPN_IKE_STATE_V2_READY;    /* an EAP round is not the end of it */
-        phase1_done(c);
-        c->sess->pub.p2_done = true;            /* IKE_AUTH carries the first child SA */
+        sa_event(c, sa, QVPN_IKE_EV_V2_AUTH_RESP);  /* an EAP round is not the end of it */
+        c->v.sa_agreed = true;                      /* IKE_AUTH carries the first child SA */
     } else if (exch == QVPN_IKE_EXCH_CHILD_SA) {
-        c->sess->pub.p2_done = true;
+        c->v.sa_agreed = true;
     }
 }
 
@@ -492,8 +483,7 @@ static void v2_feed(qvpn_ctx *c, qvpn_ike_sa *sa)
         v2_response(c, sa, ex, known);
     else
         v2_request(c, sa, ex, known);
-    if (sa->state == QVPN_IKE_STATE_NONE)
-        sa->state = QVPN_IKE_STATE_LOST;
+    sa_event(c, sa, QVPN_IKE_EV_UNPLACED);
 }
 
 /* ---- common ---- */
@@ -505,43 +495,35 @@ static void check_notify(qvpn_ctx *c)
         if (k->notify[i] >= 1 && k->notify[i] < 16384) {
             qvpn_finding_set(c, QVPN_FINDING_IKE_NOTIFY);
             c->v.notify_type = k->notify[i];
-            c->sess->pub.notify_type = k->notify[i];
             return;
         }
     }
 }
 
-/* An encrypted (or delete-carrying) Informational after the tunnel carried ESP
- * starts the teardown. */
-static void check_teardown(qvpn_ctx *c)
+/* An Informational whose content is hidden (encrypted, or a Delete). */
+static bool info_hidden(const qvpn_ike_obs *k)
 {
-    const qvpn_ike_obs *k = &c->obs->ike;
-    qvpn_sess *s = c->sess;
     bool info = k->exch == QVPN_IKE_EXCH_INFO_V1 || k->exch == QVPN_IKE_EXCH_INFO_V2;
-    bool hidden = (k->version == 1 && (k->flags & QVPN_IKE_FLAG_V1_ENCRYPTED)) ||
-                  (k->payloads & (BIT64(QVPN_IKE_PL_V2_SK) | BIT64(QVPN_IKE_PL_DELETE)));
-    if (info && hidden && s->esp_seen && !s->teardown) {
-        s->teardown = true;
-        s->teardown_ts = c->obs->ts_ns;
-        s->logout_seen = false;
-        s->n_spis_before_teardown = s->n_spis;
-    }
+    return info && ((k->version == 1 && (k->flags & QVPN_IKE_FLAG_V1_ENCRYPTED)) ||
+                    (k->payloads & (BIT64(QVPN_IKE_PL_V2_SK) | BIT64(QVPN_IKE_PL_DELETE))));
 }
 
-bool qvpn_ike_feed(qvpn_ctx *c)
+bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
 {
     const qvpn_obs *o = c->obs;
     qvpn_ike_key key;
     memset(&key, 0, sizeof(key));
-    key.pair = qvpn_pair_lookup(c->eng, &o->src, &o->dst, true);
+    key.pair = qvpn_peers_pair(c->peers, &o->src, &o->dst, true);
     memcpy(key.ispi, o->ike.ispi, 8);
 
-    qvpn_ike_sa *sa = key.pair ? g_hash_table_lookup(c->eng->ike_sas, &key) : NULL;
-    if (!sa && !(sa = sa_open(c, (qvpn_pair *)key.pair)))
+    qvpn_ike_sa *sa = key.pair ? g_hash_table_lookup(t->sas, &key) : NULL;
+    if (!sa && !(sa = sa_open(t, c, (qvpn_pair *)key.pair)))
         return false;
     c->sess = sa->sess;
     c->v.from_client = qvpn_addr_eq(&o->src, &sa->sess->pub.client);
-    if (o->ike.version == 2 || (o->ike.version == 0 && o->ike.exch >= 34))
+    bool v2 = o->ike.version == 2 || (o->ike.version == 0 && o->ike.exch >= 34);
+    c->v.ike_version = v2 ? 2 : 1;
+    if (v2)
         v2_feed(c, sa);
     else
         v1_feed(c, sa);
@@ -549,11 +531,12 @@ bool qvpn_ike_feed(qvpn_ctx *c)
     qvpn_sess *s = sa->sess;
     s->last_ike_ts = o->ts_ns;
     c->v.ike_state = sa->state;
-    if (sa->state != QVPN_IKE_STATE_LOST || s->pub.ike_state == QVPN_IKE_STATE_NONE)
-        s->pub.ike_state = sa->state;
+    if (sa->state != QVPN_IKE_STATE_LOST || s->ike_state == QVPN_IKE_STATE_NONE)
+        s->ike_state = sa->state;
     check_notify(c);
-    check_teardown(c);
-    c->v.phase = s->teardown ? QVPN_PHASE_TEARDOWN : QVPN_PHASE_POLICY;
+    if (info_hidden(&o->ike))
+        qvpn_session_ike_info(c, true);
+    c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }
 
@@ -561,7 +544,7 @@ bool qvpn_ike_feed(qvpn_ctx *c)
 void qvpn_ike_check_timeouts(qvpn_ctx *c)
 {
     qvpn_sess *s = c->sess;
-    int64_t now = c->obs->ts_ns, limit = c->eng->cfg.stall_timeout_ns;
+    int64_t now = c->obs->ts_ns, limit = c->cfg->stall_timeout_ns;
     if (!s->had_ike)
         return;
     if (c->v.findings & (1u << QVPN_FINDING_MM_STALL))
@@ -571,13 +554,13 @@ void qvpn_ike_check_timeouts(qvpn_ctx *c)
     if (!s->p1_done && !s->p1_stall_reported && now - s->p1_progress_ts > limit) {
         s->p1_stall_reported = true;
         qvpn_finding_set(c, QVPN_FINDING_MM_STALL);
-        c->v.stall_state = s->pub.ike_state;
+        c->v.stall_state = s->ike_state;
         c->v.gap_ns = now - s->p1_progress_ts;
     }
     if (s->p1_done && !s->esp_seen && !s->p2_stall_reported && now - s->p1_done_ts > limit) {
         s->p2_stall_reported = true;
         qvpn_finding_set(c, QVPN_FINDING_QM_STALL);
-        c->v.stall_state = s->pub.ike_state;
+        c->v.stall_state = s->ike_state;
         c->v.gap_ns = now - s->p1_done_ts;
     }
 }

@@ -144,6 +144,7 @@ typedef struct qvpn_esp_obs {
 typedef struct qvpn_obs {
     uint32_t     frame;     /* frame.number, strictly increasing on the first pass */
     int64_t      ts_ns;     /* frame.time_epoch in nanoseconds */
+    int64_t      rel_ts_ns; /* frame.time_relative in nanoseconds (for statistics) */
     qvpn_addr    src;       /* pinfo->src */
     qvpn_addr    dst;       /* pinfo->dst */
     uint16_t     sport;     /* tcp/udp source port, 0 if none */

@@ -8,7 +8,9 @@
  */
 #include <string.h>
 
-#include "qvpn_engine_int.h"
+#include "qvpn_addr.h"
+#include "qvpn_session.h"
+#include "qvpn_trackers.h"
 
 #define BIT(n) (1u << (n))
 
@@ -27,15 +29,29 @@ typedef struct qvpn_stream {
     qvpn_step  last_step;
 } qvpn_stream;
 
-void qvpn_tcp_stream_free(gpointer p)
+struct qvpn_tcp_tracker {
+    GHashTable *streams;            /* k=tcp.stream, v=qvpn_stream* */
+};
+
+qvpn_tcp_tracker *qvpn_tcp_new(void)
 {
-    g_free(p);
+    qvpn_tcp_tracker *t = g_new0(qvpn_tcp_tracker, 1);
+    t->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    return t;
 }
 
-static bool port_listed(const qvpn_engine *eng, uint16_t port)
+void qvpn_tcp_free(qvpn_tcp_tracker *t)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(eng->cfg.ports) && eng->cfg.ports[i]; i++)
-        if (eng->cfg.ports[i] == port)
+    if (!t)
+        return;
+    g_hash_table_destroy(t->streams);
+    g_free(t);
+}
+
+static bool port_listed(const qvpn_config *cfg, uint16_t port)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(cfg->ports) && cfg->ports[i]; i++)
+        if (cfg->ports[i] == port)
             return true;
     return false;
 }
@@ -46,68 +62,47 @@ static bool has_tls(const qvpn_tls_obs *t)
 }
 
 /* Which end is the client, from what this first frame shows. */
-static bool src_is_client(const qvpn_engine *eng, const qvpn_obs *o)
+static bool src_is_client(const qvpn_ctx *c, const qvpn_obs *o)
 {
     uint16_t f = o->tcp.flags;
     if ((f & QVPN_TCP_SYN) && !(f & QVPN_TCP_ACK))
         return true;
     if ((f & QVPN_TCP_SYN) && (f & QVPN_TCP_ACK))
         return false;
-    bool to_port = port_listed(eng, o->dport), from_port = port_listed(eng, o->sport);
+    bool to_port = port_listed(c->cfg, o->dport), from_port = port_listed(c->cfg, o->sport);
     if (to_port != from_port)
         return to_port;
-    if (qvpn_is_known_gateway(eng, &o->dst) != qvpn_is_known_gateway(eng, &o->src))
-        return qvpn_is_known_gateway(eng, &o->dst);
+    bool to_gw = qvpn_peers_is_gateway(c->peers, &o->dst);
+    if (to_gw != qvpn_peers_is_gateway(c->peers, &o->src))
+        return to_gw;
     if (o->tls.hs_types & BIT(QVPN_TLS_HS_SERVER_HELLO))
         return false;
     return o->sport >= o->dport;    /* ephemeral port on the client: a guess */
 }
 
-/* The session a new login stream joins: the pair's current one, unless that one
- * is over (torn down and logged out) or its IKE went silent without a tunnel (this
- * is a re-login). */
-static qvpn_sess *login_session(qvpn_ctx *c, qvpn_pair *pair,
-                                const qvpn_addr *client, const qvpn_addr *server)
+static qvpn_stream *stream_open(qvpn_tcp_tracker *t, qvpn_ctx *c)
 {
-    qvpn_sess *s = pair ? pair->current : NULL;    /* no pair: the table is full */
-    int64_t now = c->obs->ts_ns;
-    if (s) {
-        if (s->teardown) {
-            if (!s->logout_seen && now - s->teardown_ts <= c->eng->cfg.logout_window_ns) {
-                s->logout_seen = true;
-                return s;
-            }
-        } else if (!s->had_ike || s->esp_seen ||
-                   now - s->last_ike_ts < c->eng->cfg.stall_timeout_ns) {
-            return s;
-        }
-    }
-    return qvpn_session_new(c, pair, client, server, false);
-}
-
-static qvpn_stream *stream_open(qvpn_ctx *c)
-{
-    qvpn_engine *eng = c->eng;
     const qvpn_obs *o = c->obs;
-    bool listed = port_listed(eng, o->dport) || port_listed(eng, o->sport);
-    bool to_gateway = qvpn_is_known_gateway(eng, &o->dst) || qvpn_is_known_gateway(eng, &o->src);
+    bool listed = port_listed(c->cfg, o->dport) || port_listed(c->cfg, o->sport);
+    bool to_gateway = qvpn_peers_is_gateway(c->peers, &o->dst) ||
+                      qvpn_peers_is_gateway(c->peers, &o->src);
     if (!listed && !(to_gateway && has_tls(&o->tls)))
         return NULL;
-    if (g_hash_table_size(eng->streams) >= 4u * eng->cfg.max_sessions)
+    if (g_hash_table_size(t->streams) >= 4u * c->cfg->max_sessions)
         return NULL;
 
-    bool cli = src_is_client(eng, o);
+    bool cli = src_is_client(c, o);
     const qvpn_addr *client = cli ? &o->src : &o->dst;
     const qvpn_addr *server = cli ? &o->dst : &o->src;
-    qvpn_pair *pair = qvpn_pair_lookup(eng, client, server, true);
-    qvpn_sess *s = login_session(c, pair, client, server);
+    qvpn_pair *pair = qvpn_peers_pair(c->peers, client, server, true);
+    qvpn_sess *s = qvpn_session_join(c, pair, QVPN_JOIN_LOGIN, client, server, false);
     if (!s)
         return NULL;
     qvpn_stream *st = g_new0(qvpn_stream, 1);
     st->sess = s;
     st->client = *client;
     st->cport = cli ? o->sport : o->dport;
-    g_hash_table_insert(eng->streams, GUINT_TO_POINTER(o->tcp.stream), st);
+    g_hash_table_insert(t->streams, GUINT_TO_POINTER(o->tcp.stream), st);
     return st;
 }
 
@@ -135,7 +130,6 @@ static qvpn_step classify_alert(qvpn_ctx *c, qvpn_stream *st)
     if (t->alert_level == 2) {      /* fatal and in cleartext: during the handshake */
         qvpn_finding_set(c, QVPN_FINDING_TLS_ALERT);
         c->v.alert_desc = t->alert_desc;
-        st->sess->pub.alert_desc = t->alert_desc;
     }
     return QVPN_STEP_TLS_CLOSE;
 }
@@ -194,11 +188,11 @@ static qvpn_step classify(qvpn_ctx *c, qvpn_stream *st)
     return classify_plain(c, st);
 }
 
-bool qvpn_tcp_feed(qvpn_ctx *c)
+bool qvpn_tcp_feed(qvpn_tcp_tracker *t, qvpn_ctx *c)
 {
     const qvpn_obs *o = c->obs;
-    qvpn_stream *st = g_hash_table_lookup(c->eng->streams, GUINT_TO_POINTER(o->tcp.stream));
-    if (!st && !(st = stream_open(c)))
+    qvpn_stream *st = g_hash_table_lookup(t->streams, GUINT_TO_POINTER(o->tcp.stream));
+    if (!st && !(st = stream_open(t, c)))
         return false;
 
     qvpn_sess *s = st->sess;
@@ -208,12 +202,6 @@ bool qvpn_tcp_feed(qvpn_ctx *c)
     if (has_tls(&o->tls))
         st->tls_seen = true;
     st->last_step = c->v.step;
-
-    if (s->teardown)
-        c->v.phase = QVPN_PHASE_TEARDOWN;
-    else if (s->esp_seen)
-        c->v.phase = QVPN_PHASE_NETWORK;
-    else
-        c->v.phase = QVPN_PHASE_CONNECTION;
+    c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }

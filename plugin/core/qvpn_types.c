@@ -79,39 +79,11 @@ static const char *const rtt_names[QVPN_RTT_COUNT] = {
     [QVPN_RTT_V2_INFO]     = "IKEv2 INFORMATIONAL",
 };
 
-static const char *const finding_abbrevs[QVPN_FINDING_COUNT] = {
-    [QVPN_FINDING_RST_AFTER_ALERT]    = "rst_after_alert",
-    [QVPN_FINDING_MM_STALL]           = "mm_stall",
-    [QVPN_FINDING_QM_STALL]           = "qm_stall",
-    [QVPN_FINDING_IKE_RETRANSMISSION] = "ike_retransmission",
-    [QVPN_FINDING_IKE_NOTIFY]         = "ike_notify",
-    [QVPN_FINDING_TLS_ALERT]          = "tls_alert",
-    [QVPN_FINDING_ESP_ONE_WAY]        = "esp_one_way",
-    [QVPN_FINDING_TUNNEL_UP]          = "tunnel_up",
-    [QVPN_FINDING_SESSION_CAP]        = "session_cap",
-    [QVPN_FINDING_IKE_AUTH_FAILED]    = "ike_auth_failed",
-};
-
-static const char *const finding_titles[QVPN_FINDING_COUNT] = {
-    [QVPN_FINDING_RST_AFTER_ALERT]    = "TCP RST after TLS alert",
-    [QVPN_FINDING_MM_STALL]           = "IKE phase 1 stalled",
-    [QVPN_FINDING_QM_STALL]           = "IKE phase 2 stalled",
-    [QVPN_FINDING_IKE_RETRANSMISSION] = "IKE retransmission",
-    [QVPN_FINDING_IKE_NOTIFY]         = "IKE error notification",
-    [QVPN_FINDING_TLS_ALERT]          = "TLS fatal alert in handshake",
-    [QVPN_FINDING_ESP_ONE_WAY]        = "ESP one way only",
-    [QVPN_FINDING_TUNNEL_UP]          = "Tunnel up",
-    [QVPN_FINDING_SESSION_CAP]        = "Session table full",
-    [QVPN_FINDING_IKE_AUTH_FAILED]    = "IKE_AUTH refused",
-};
-
 const char *qvpn_phase_name(qvpn_phase p)         { return NAME_OF(phase_names, p, "Unknown"); }
 const char *qvpn_step_name(qvpn_step s)           { return NAME_OF(step_names, s, "Unknown"); }
 const char *qvpn_ike_msg_name(qvpn_ike_msg m)     { return NAME_OF(ike_msg_names, m, "Unknown"); }
 const char *qvpn_ike_state_name(qvpn_ike_state s) { return NAME_OF(ike_state_names, s, "Unknown"); }
 const char *qvpn_rtt_kind_name(qvpn_rtt_kind k)   { return NAME_OF(rtt_names, k, "Unknown"); }
-const char *qvpn_finding_abbrev(qvpn_finding f)   { return NAME_OF(finding_abbrevs, f, "unknown"); }
-const char *qvpn_finding_title(qvpn_finding f)    { return NAME_OF(finding_titles, f, "Unknown"); }
 
 /* Error notify types (RFC 2408 §3.14.1, RFC 7296 §3.10.1) an engineer acts on. */
 const char *qvpn_notify_name(uint8_t ike_version, uint16_t type)

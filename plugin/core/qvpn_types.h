@@ -1,6 +1,6 @@
 /* qvpn_types.h — the vocabulary: phases, steps, IKE messages and states, findings.
  *
- * Each enum has one *_name() (and *_abbrev() for findings) in qvpn_types.c; the glue
+ * Each enum has one *_name() in qvpn_types.c (findings: qvpn_findings.h); the glue
  * builds its value_strings from these, so a label exists in exactly one place.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "qvpn_findings.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -96,21 +98,6 @@ typedef enum {
     QVPN_IKE_STATE_COUNT
 } qvpn_ike_state;
 
-/* Every anomaly the engine reports: one member <-> one expert info <-> one README entry. */
-typedef enum {
-    QVPN_FINDING_RST_AFTER_ALERT = 0,
-    QVPN_FINDING_MM_STALL,
-    QVPN_FINDING_QM_STALL,
-    QVPN_FINDING_IKE_RETRANSMISSION,
-    QVPN_FINDING_IKE_NOTIFY,
-    QVPN_FINDING_TLS_ALERT,
-    QVPN_FINDING_ESP_ONE_WAY,
-    QVPN_FINDING_TUNNEL_UP,
-    QVPN_FINDING_SESSION_CAP,
-    QVPN_FINDING_IKE_AUTH_FAILED,   /* IKEv2: IKE_AUTH answered by a bare (encrypted) notify */
-    QVPN_FINDING_COUNT
-} qvpn_finding;
-
 /* Which handshake a response completes (the tap and statistics group by this).
  * Only request -> response pairs measured at the capture point count: MM2->MM3,
  * AM2->AM3 and QM2->QM3 are the initiator's own processing time, not a round trip. */
@@ -130,8 +117,6 @@ const char *qvpn_step_name(qvpn_step s);
 const char *qvpn_ike_msg_name(qvpn_ike_msg m);
 const char *qvpn_ike_state_name(qvpn_ike_state s);
 const char *qvpn_rtt_kind_name(qvpn_rtt_kind k);
-const char *qvpn_finding_abbrev(qvpn_finding f);  /* "rst_after_alert" */
-const char *qvpn_finding_title(qvpn_finding f);   /* "TCP RST after TLS alert" */
 const char *qvpn_notify_name(uint8_t ike_version, uint16_t type);
 const char *qvpn_tls_alert_name(uint8_t desc);
 

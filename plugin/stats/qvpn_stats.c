@@ -1,4 +1,9 @@
-/* qvpn_stats.c — aggregate tap records into the RTT and sessions tables.
+/* qvpn_stats.c — the RTT and sessions tables from tap records.
+ *
+ * Round-trip times are aggregated from the records the listener sees (a filter
+ * selects frames).  A session's row prints its facts (qvpn_facts.h), the one
+ * derivation of what happened in it, for every session with at least one record
+ * seen: a filter selects sessions, it does not rewrite their story.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -7,31 +12,8 @@
 
 #include "qvpn_stats.h"
 
-#define MAX_PORTS 4
-
-typedef struct spi_count {
-    uint32_t spi;
-    bool     from_client;
-    uint32_t packets;
-} spi_count;
-
 typedef struct sess_agg {
-    const qvpn_session *s;      /* identity only: id, peers, roles */
-    uint32_t  first_frame;
-    int64_t   start_ns;
-    uint8_t   phases;
-    qvpn_ike_state ike_state;
-    uint8_t   ike_version;
-    uint32_t  findings;
-    uint32_t  finding_count[QVPN_FINDING_COUNT];
-    uint16_t  notify_type;
-    uint8_t   alert_desc;
-    int64_t   ttt_ns;
-    bool      had_ike, had_esp;
-    bool      p2_done;          /* QM3, or an IKEv2 IKE_AUTH/CHILD_SA answered */
-    uint32_t  esp_out, esp_in;
-    uint16_t  tcp_ports[MAX_PORTS], udp_ports[MAX_PORTS];
-    GArray   *spis;             /* spi_count */
+    const qvpn_session *s;      /* its facts are the row */
     qvpn_rtt_agg rtt[QVPN_RTT_COUNT];
 } sess_agg;
 
@@ -43,17 +25,11 @@ struct qvpn_stats {
     bool         cap_hit;
 };
 
-static void sess_free(gpointer p)
-{
-    sess_agg *a = p;
-    g_array_free(a->spis, TRUE);
-    g_free(a);
-}
 
 qvpn_stats *qvpn_stats_new(void)
 {
     qvpn_stats *st = g_new0(qvpn_stats, 1);
-    st->sessions = g_ptr_array_new_with_free_func(sess_free);
+    st->sessions = g_ptr_array_new_with_free_func(g_free);
     st->by_id = g_hash_table_new(g_direct_hash, g_direct_equal);
     return st;
 }
@@ -84,25 +60,9 @@ static sess_agg *sess_get(qvpn_stats *st, const qvpn_tap_rec *rec)
         return a;
     a = g_new0(sess_agg, 1);
     a->s = s;
-    a->first_frame = rec->frame;
-    a->start_ns = rec->rel_ts_ns;
-    a->ttt_ns = -1;
-    a->spis = g_array_new(FALSE, TRUE, sizeof(spi_count));
     g_hash_table_insert(st->by_id, GUINT_TO_POINTER(s->id), a);
     g_ptr_array_add(st->sessions, a);
     return a;
-}
-
-static void add_port(uint16_t *ports, uint16_t port)
-{
-    for (int i = 0; i < MAX_PORTS; i++) {
-        if (ports[i] == port)
-            return;
-        if (ports[i] == 0) {
-            ports[i] = port;
-            return;
-        }
-    }
 }
 
 static void rtt_add(qvpn_rtt_agg *r, int64_t ns, uint32_t frame)
@@ -118,41 +78,6 @@ static void rtt_add(qvpn_rtt_agg *r, int64_t ns, uint32_t frame)
     r->count++;
 }
 
-static void count_esp(sess_agg *a, const qvpn_tap_rec *rec)
-{
-    bool out = rec->v->from_client;
-    a->had_esp = true;
-    if (out)
-        a->esp_out++;
-    else
-        a->esp_in++;
-    for (guint i = 0; i < a->spis->len; i++) {
-        spi_count *c = &g_array_index(a->spis, spi_count, i);
-        if (c->spi == rec->spi && c->from_client == out) {
-            c->packets++;
-            return;
-        }
-    }
-    if (a->spis->len < 64) {
-        spi_count c = { rec->spi, out, 1 };
-        g_array_append_val(a->spis, c);
-    }
-}
-
-static bool is_ike_step(qvpn_step s)
-{
-    return s >= QVPN_STEP_IKE_MAIN && s <= QVPN_STEP_IKE_OTHER;
-}
-
-static void note_ports(sess_agg *a, const qvpn_tap_rec *rec)
-{
-    /* The gateway's side of the conversation: the port the client talks to. */
-    uint16_t port = rec->v->from_client ? rec->dport : rec->sport;
-    if (port == 0)
-        return;
-    add_port(rec->udp ? a->udp_ports : a->tcp_ports, port);
-}
-
 void qvpn_stats_add(qvpn_stats *st, const qvpn_tap_rec *rec)
 {
     const qvpn_verdict *v = rec ? rec->v : NULL;
@@ -164,31 +89,6 @@ void qvpn_stats_add(qvpn_stats *st, const qvpn_tap_rec *rec)
     if (!v->session)
         return;
     sess_agg *a = sess_get(st, rec);
-    a->phases |= (uint8_t)(1u << v->phase);
-    a->findings |= v->findings;
-    for (int f = 0; f < QVPN_FINDING_COUNT; f++)
-        if (v->findings & (1u << f))
-            a->finding_count[f]++;
-    if (v->notify_type)
-        a->notify_type = v->notify_type;
-    if (v->findings & (1u << QVPN_FINDING_TLS_ALERT))
-        a->alert_desc = v->alert_desc;
-    if (v->ike_state != QVPN_IKE_STATE_NONE)
-        a->ike_state = v->ike_state;
-    if (is_ike_step(v->step)) {
-        a->had_ike = true;
-        a->ike_version = v->step >= QVPN_STEP_IKEV2_SA_INIT && v->step <= QVPN_STEP_IKEV2_INFO
-                       ? 2 : (a->ike_version ? a->ike_version : 1);
-    }
-    if (v->ike_msg == QVPN_IKE_MSG_QM3 ||
-        (v->ike_msg == QVPN_IKE_MSG_V2_RESPONSE && v->ike_state == QVPN_IKE_STATE_V2_READY &&
-         (v->step == QVPN_STEP_IKEV2_AUTH || v->step == QVPN_STEP_IKEV2_CHILD_SA)))
-        a->p2_done = true;
-    if (v->step == QVPN_STEP_ESP && rec->has_spi)
-        count_esp(a, rec);
-    if (v->time_to_tunnel_ns >= 0)
-        a->ttt_ns = v->time_to_tunnel_ns;
-    note_ports(a, rec);
     if (v->rtt_kind > QVPN_RTT_NONE && v->rtt_kind < QVPN_RTT_COUNT && v->rtt_ns >= 0) {
         rtt_add(&st->rtt[v->rtt_kind], v->rtt_ns, rec->frame);
         rtt_add(&a->rtt[v->rtt_kind], v->rtt_ns, rec->frame);
@@ -209,33 +109,18 @@ static void addr_str(const qvpn_addr *a, char *buf, size_t len)
     qvpn_addr_to_str(a, buf, len);
 }
 
-/* The verdict line from what the records showed (statistics see only records). */
-static void sess_summary(const sess_agg *a, char *buf, size_t len)
+static const qvpn_facts *facts_of(const sess_agg *a)
 {
-    qvpn_session s;
-    memset(&s, 0, sizeof(s));
-    s.roles_guessed = a->s->roles_guessed;
-    s.tls_only = !a->had_ike && !a->had_esp;
-    s.phases_seen = a->phases;
-    s.ike_state = a->ike_state;
-    s.findings = a->findings;
-    s.time_to_tunnel_ns = a->ttt_ns;
-    s.esp_out = a->esp_out;
-    s.esp_in = a->esp_in;
-    s.ike_version = a->ike_version;
-    s.notify_type = a->notify_type;
-    s.alert_desc = a->alert_desc;
-    s.p2_done = a->p2_done;
-    qvpn_session_summary(&s, buf, len);
+    return a->s->facts;
 }
 
-static void ports_str(const sess_agg *a, char *buf, size_t len)
+static void ports_str(const qvpn_facts *f, char *buf, size_t len)
 {
     size_t off = 0;
     buf[0] = '\0';
     for (int u = 0; u < 2; u++) {
-        const uint16_t *p = u ? a->udp_ports : a->tcp_ports;
-        for (int i = 0; i < MAX_PORTS && p[i] && off < len; i++) {
+        const uint16_t *p = u ? f->udp_ports : f->tcp_ports;
+        for (int i = 0; i < QVPN_FACTS_PORTS && p[i] && off < len; i++) {
             int w = g_snprintf(buf + off, (gulong)(len - off), "%s%s/%u", off ? "," : "",
                                u ? "udp" : "tcp", p[i]);
             if (w < 0)
@@ -306,14 +191,15 @@ void qvpn_stats_rtt_text(const qvpn_stats *st, const char *filter, GString *out)
     rtt_rows(out, st->rtt, "");
     for (guint i = 0; i < st->sessions->len; i++) {
         const sess_agg *a = g_ptr_array_index(st->sessions, i);
-        if (!has_rtt(a->rtt) && a->ttt_ns < 0)
+        int64_t ttt = facts_of(a)->time_to_tunnel_ns;
+        if (!has_rtt(a->rtt) && ttt < 0)
             continue;
         addr_str(&a->s->client, c, sizeof(c));
         addr_str(&a->s->gateway, g, sizeof(g));
         g_string_append_printf(out, "\nSession %u: %s <-> %s\n", a->s->id, c, g);
         rtt_rows(out, a->rtt, "  ");
-        if (a->ttt_ns >= 0)
-            g_string_append_printf(out, "  %-32s %7s %12.6f\n", "Time to tunnel", "", secs(a->ttt_ns));
+        if (ttt >= 0)
+            g_string_append_printf(out, "  %-32s %7s %12.6f\n", "Time to tunnel", "", secs(ttt));
     }
     rule(out, '=', WIDTH);
 }
@@ -359,8 +245,9 @@ void qvpn_stats_rtt_json(const qvpn_stats *st, const char *filter, GString *out)
         const sess_agg *a = g_ptr_array_index(st->sessions, i);
         g_string_append_printf(out, "%s{\"session\": %u, \"rtt\": ", i ? ", " : "", a->s->id);
         json_rtt_array(out, a->rtt);
-        if (a->ttt_ns >= 0)
-            g_string_append_printf(out, ", \"time_to_tunnel\": %.6f", secs(a->ttt_ns));
+        if (facts_of(a)->time_to_tunnel_ns >= 0)
+            g_string_append_printf(out, ", \"time_to_tunnel\": %.6f",
+                                   secs(facts_of(a)->time_to_tunnel_ns));
         g_string_append_c(out, '}');
     }
     g_string_append(out, "]}}\n");
@@ -368,14 +255,14 @@ void qvpn_stats_rtt_json(const qvpn_stats *st, const char *filter, GString *out)
 
 static bool is_tls_only(const sess_agg *a)
 {
-    return !a->had_ike && !a->had_esp;
+    return qvpn_facts_tls_only(facts_of(a));
 }
 
-static void esp_line(GString *out, const sess_agg *a)
+static void esp_line(GString *out, const qvpn_facts *f)
 {
     g_string_append(out, "      ESP:");
-    for (guint i = 0; i < a->spis->len; i++) {
-        const spi_count *c = &g_array_index(a->spis, spi_count, i);
+    for (guint i = 0; i < f->n_spis; i++) {
+        const qvpn_spi_count *c = &f->spis[i];
         g_string_append_printf(out, "%s SPI 0x%08x %s %u pkt%s", i ? "," : "", c->spi,
                                c->from_client ? "client->gateway (encaps)"
                                               : "gateway->client (decaps)", c->packets,
@@ -384,14 +271,14 @@ static void esp_line(GString *out, const sess_agg *a)
     g_string_append_c(out, '\n');
 }
 
-static void warnings_line(GString *out, const sess_agg *a)
+static void warnings_line(GString *out, const qvpn_facts *fa)
 {
     bool any = false;
     for (int f = 0; f < QVPN_FINDING_COUNT; f++) {
-        if (!a->finding_count[f])
+        if (!fa->finding_count[f])
             continue;
         g_string_append_printf(out, "%s qvpn.%s x%u", any ? "," : "      Expert infos:",
-                               qvpn_finding_abbrev((qvpn_finding)f), a->finding_count[f]);
+                               qvpn_finding_abbrev((qvpn_finding)f), fa->finding_count[f]);
         any = true;
     }
     if (any)
@@ -423,10 +310,10 @@ static void widths_of(const qvpn_stats *st, col_widths *w)
         w->client = max_int(w->client, strlen(buf));
         addr_str(&a->s->gateway, buf, sizeof(buf));
         w->gateway = max_int(w->gateway, strlen(buf));
-        ports_str(a, buf, sizeof(buf));
+        ports_str(facts_of(a), buf, sizeof(buf));
         w->ports = max_int(w->ports, strlen(buf));
-        if (a->ike_state)
-            w->ike = max_int(w->ike, strlen(qvpn_ike_state_name(a->ike_state)));
+        if (facts_of(a)->ike_state)
+            w->ike = max_int(w->ike, strlen(qvpn_ike_state_name(facts_of(a)->ike_state)));
     }
 }
 
@@ -439,23 +326,24 @@ static void columns_line(GString *out, const col_widths *w)
 
 static void session_row(GString *out, const sess_agg *a, const col_widths *w)
 {
+    const qvpn_facts *f = facts_of(a);
     char c[64], g[64], ports[64], ph[8], verdict[160], ttt[16];
     addr_str(&a->s->client, c, sizeof(c));
     addr_str(&a->s->gateway, g, sizeof(g));
-    ports_str(a, ports, sizeof(ports));
-    phases_str(a->phases, ph, sizeof(ph), true);
-    sess_summary(a, verdict, sizeof(verdict));
-    if (a->ttt_ns >= 0)
-        g_snprintf(ttt, sizeof(ttt), "%.6f", secs(a->ttt_ns));
+    ports_str(f, ports, sizeof(ports));
+    phases_str(f->phases, ph, sizeof(ph), true);
+    qvpn_facts_verdict(f, verdict, sizeof(verdict));
+    if (f->time_to_tunnel_ns >= 0)
+        g_snprintf(ttt, sizeof(ttt), "%.6f", secs(f->time_to_tunnel_ns));
     else
         g_strlcpy(ttt, "-", sizeof(ttt));
     g_string_append_printf(out, "%4u  %-*s %-*s %-*s %10.6f  %-5s %-*s %10s  %s\n", a->s->id,
-                           w->client, c, w->gateway, g, w->ports, ports, secs(a->start_ns), ph,
-                           w->ike, a->ike_state ? qvpn_ike_state_name(a->ike_state) : "-", ttt,
+                           w->client, c, w->gateway, g, w->ports, ports, secs(f->start_rel_ns), ph,
+                           w->ike, f->ike_state ? qvpn_ike_state_name(f->ike_state) : "-", ttt,
                            verdict);
-    if (a->spis->len)
-        esp_line(out, a);
-    warnings_line(out, a);
+    if (f->n_spis)
+        esp_line(out, f);
+    warnings_line(out, f);
 }
 
 void qvpn_stats_sessions_text(const qvpn_stats *st, const char *filter, GString *out)
@@ -494,45 +382,46 @@ void qvpn_stats_sessions_text(const qvpn_stats *st, const char *filter, GString 
 
 static void session_json(GString *out, const sess_agg *a)
 {
+    const qvpn_facts *f = facts_of(a);
     char c[64], g[64], ph[128], verdict[160];
     addr_str(&a->s->client, c, sizeof(c));
     addr_str(&a->s->gateway, g, sizeof(g));
-    phases_str(a->phases, ph, sizeof(ph), false);
-    sess_summary(a, verdict, sizeof(verdict));
+    phases_str(f->phases, ph, sizeof(ph), false);
+    qvpn_facts_verdict(f, verdict, sizeof(verdict));
     g_string_append_printf(out, "{\"session\": %u, \"client\": \"%s\", \"gateway\": \"%s\", "
                            "\"roles_guessed\": %s, \"tls_only\": %s, \"start_frame\": %u, "
                            "\"start\": %.6f, \"tcp_ports\": [", a->s->id, c, g,
                            a->s->roles_guessed ? "true" : "false",
-                           is_tls_only(a) ? "true" : "false", a->first_frame, secs(a->start_ns));
-    for (int i = 0; i < MAX_PORTS && a->tcp_ports[i]; i++)
-        g_string_append_printf(out, "%s%u", i ? ", " : "", a->tcp_ports[i]);
+                           is_tls_only(a) ? "true" : "false", f->first_frame, secs(f->start_rel_ns));
+    for (int i = 0; i < QVPN_FACTS_PORTS && f->tcp_ports[i]; i++)
+        g_string_append_printf(out, "%s%u", i ? ", " : "", f->tcp_ports[i]);
     g_string_append(out, "], \"udp_ports\": [");
-    for (int i = 0; i < MAX_PORTS && a->udp_ports[i]; i++)
-        g_string_append_printf(out, "%s%u", i ? ", " : "", a->udp_ports[i]);
+    for (int i = 0; i < QVPN_FACTS_PORTS && f->udp_ports[i]; i++)
+        g_string_append_printf(out, "%s%u", i ? ", " : "", f->udp_ports[i]);
     g_string_append_printf(out, "], \"phases\": [%s], \"ike_state\": ", ph);
-    if (a->ike_state)
-        g_string_append_printf(out, "\"%s\"", qvpn_ike_state_name(a->ike_state));
+    if (f->ike_state)
+        g_string_append_printf(out, "\"%s\"", qvpn_ike_state_name(f->ike_state));
     else
         g_string_append(out, "null");
-    g_string_append_printf(out, ", \"ike_version\": %u, \"time_to_tunnel\": ", a->ike_version);
-    if (a->ttt_ns >= 0)
-        g_string_append_printf(out, "%.6f", secs(a->ttt_ns));
+    g_string_append_printf(out, ", \"ike_version\": %u, \"time_to_tunnel\": ", f->ike_version);
+    if (f->time_to_tunnel_ns >= 0)
+        g_string_append_printf(out, "%.6f", secs(f->time_to_tunnel_ns));
     else
         g_string_append(out, "null");
-    g_string_append_printf(out, ", \"esp_out\": %u, \"esp_in\": %u, \"esp\": [", a->esp_out, a->esp_in);
-    for (guint i = 0; i < a->spis->len; i++) {
-        const spi_count *e = &g_array_index(a->spis, spi_count, i);
+    g_string_append_printf(out, ", \"esp_out\": %u, \"esp_in\": %u, \"esp\": [", f->esp_out, f->esp_in);
+    for (guint i = 0; i < f->n_spis; i++) {
+        const qvpn_spi_count *e = &f->spis[i];
         g_string_append_printf(out, "%s{\"spi\": \"0x%08x\", \"direction\": \"%s\", \"packets\": %u}",
                                i ? ", " : "", e->spi,
                                e->from_client ? "client->gateway" : "gateway->client", e->packets);
     }
     g_string_append(out, "], \"expert\": {");
     bool any = false;
-    for (int f = 0; f < QVPN_FINDING_COUNT; f++) {
-        if (!a->finding_count[f])
+    for (int i = 0; i < QVPN_FINDING_COUNT; i++) {
+        if (!f->finding_count[i])
             continue;
         g_string_append_printf(out, "%s\"%s\": %u", any ? ", " : "",
-                               qvpn_finding_abbrev((qvpn_finding)f), a->finding_count[f]);
+                               qvpn_finding_abbrev((qvpn_finding)i), f->finding_count[i]);
         any = true;
     }
     g_string_append_printf(out, "}, \"verdict\": \"%s\"}", verdict);

@@ -30,6 +30,7 @@
 #include <glib.h>
 
 #include "qvpn_engine.h"
+#include "qvpn_facts.h"
 #include "qvpn_stats.h"
 #include "qvpn_tap.h"
 
@@ -313,6 +314,25 @@ typedef struct run {
     unsigned      n;
 } run;
 
+/* One truth: each session's facts are the fold of the verdicts the engine returned. */
+static void check_facts_are_the_fold(const run *a)
+{
+    uint32_t n = qvpn_engine_session_count(a->eng);
+    qvpn_facts *fold = g_new(qvpn_facts, n + 1);
+    for (uint32_t id = 0; id <= n; id++)
+        qvpn_facts_init(&fold[id]);
+    for (unsigned i = 0; i < a->n; i++) {
+        const qvpn_verdict *v = a->verdicts[i];
+        if (v && v->session) {
+            CHECK(v->session->id >= 1 && v->session->id <= n);
+            qvpn_facts_add(&fold[v->session->id], &a->recs[i]);
+        }
+    }
+    for (uint32_t id = 1; id <= n; id++)
+        CHECK(memcmp(qvpn_engine_session(a->eng, id)->facts, &fold[id], sizeof(qvpn_facts)) == 0);
+    g_free(fold);
+}
+
 static void draw(const qvpn_stats *st, const char *filter)
 {
     GString *out = g_string_new(NULL);
@@ -392,6 +412,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 o.src.bytes[3] = (uint8_t)k;
                 o.src.bytes[2] = (uint8_t)(k >> 8);
             }
+            o.rel_ts_ns = wrap_add(o.ts_ns, -INT64_C(1200000000) * 1000000000);
             const qvpn_verdict *v = qvpn_engine_feed(a.eng, &o);
             if (trace_on())
                 trace(&o, v);
@@ -401,15 +422,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (v) {
                 exercise_verdict(a.eng, v, o.frame);
                 qvpn_tap_rec *rec = &a.recs[a.n];
-                memset(rec, 0, sizeof(*rec));
-                rec->v = v;
-                rec->frame = o.frame;
-                rec->rel_ts_ns = wrap_add(o.ts_ns, -INT64_C(1200000000) * 1000000000);
-                rec->sport = o.sport;
-                rec->dport = o.dport;
-                rec->udp = !o.tcp.present && (o.sport || o.dport);
-                rec->has_spi = o.esp.present;
-                rec->spi = o.esp.spi;
+                qvpn_rec_init(rec, &o, v);
                 qvpn_stats_add(st, rec);
             }
             a.n++;
@@ -437,6 +450,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check_session(a.eng, s);
     }
     CHECK(qvpn_engine_session_count(a.eng) == qvpn_engine_session_count(b.eng));
+    check_facts_are_the_fold(&a);
     CHECK(qvpn_engine_session_count(a.eng) <= (cfg.max_sessions ? cfg.max_sessions : 1));
     for (unsigned k = 0; k < QVPN_RTT_COUNT + 1; k++)
         (void)qvpn_stats_rtt(st, (qvpn_rtt_kind)k);

@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "qvpn_engine.h"
+#include "qvpn_facts.h"
 
 #define CLIENT 1
 #define GATEWAY 2
@@ -19,7 +20,21 @@ typedef struct fixture {
     qvpn_engine *eng;
     qvpn_config  cfg;
     uint32_t     frame;
+    GArray      *recs;          /* qvpn_rec of every verdict returned, in order */
 } fixture;
+
+/* Feed one frame, keeping its record: fx_teardown() checks that each session's facts
+ * are the fold of the verdicts the engine returned, and nothing else. */
+static const qvpn_verdict *feed(fixture *fx, const qvpn_obs *o)
+{
+    const qvpn_verdict *v = qvpn_engine_feed(fx->eng, o);
+    if (v != NULL && v->session != NULL) {
+        qvpn_rec r;
+        qvpn_rec_init(&r, o, v);
+        g_array_append_val(fx->recs, r);
+    }
+    return v;
+}
 
 static qvpn_addr ip4(int who)
 {
@@ -56,7 +71,7 @@ static const qvpn_verdict *tcp(fixture *fx, double t, int src, int dst, uint16_t
     o.tcp.seg_len = len;
     o.tls.content_types = ct;
     o.tls.hs_types = hs;
-    return qvpn_engine_feed(fx->eng, &o);
+    return feed(fx, &o);
 }
 
 static const qvpn_verdict *alert(fixture *fx, double t, int src, int dst, uint16_t sp,
@@ -70,7 +85,7 @@ static const qvpn_verdict *alert(fixture *fx, double t, int src, int dst, uint16
     o.tls.content_types = BIT(QVPN_TLS_CT_ALERT);
     o.tls.alert_level = level;
     o.tls.alert_desc = desc;
-    return qvpn_engine_feed(fx->eng, &o);
+    return feed(fx, &o);
 }
 
 static const qvpn_verdict *ike(fixture *fx, double t, int src, int dst, uint8_t exch,
@@ -87,7 +102,7 @@ static const qvpn_verdict *ike(fixture *fx, double t, int src, int dst, uint8_t 
         memset(o.ike.rspi, cookie + 1, 8);
     o.ike.msgid = msgid;
     o.ike.payloads = payloads;
-    return qvpn_engine_feed(fx->eng, &o);
+    return feed(fx, &o);
 }
 
 static const qvpn_verdict *notify(fixture *fx, double t, int src, int dst, uint8_t cookie,
@@ -103,7 +118,7 @@ static const qvpn_verdict *notify(fixture *fx, double t, int src, int dst, uint8
     o.ike.payloads = (uint64_t)1 << QVPN_IKE_PL_NOTIFY;
     o.ike.notify[0] = type;
     o.ike.n_notify = 1;
-    return qvpn_engine_feed(fx->eng, &o);
+    return feed(fx, &o);
 }
 
 static const qvpn_verdict *esp(fixture *fx, double t, int src, int dst, uint32_t spi)
@@ -112,7 +127,7 @@ static const qvpn_verdict *esp(fixture *fx, double t, int src, int dst, uint32_t
     o.esp.present = true;
     o.esp.spi = spi;
     o.esp.seq = fx->frame;
-    return qvpn_engine_feed(fx->eng, &o);
+    return feed(fx, &o);
 }
 
 #define PL(x) ((uint64_t)1 << QVPN_IKE_PL_##x)
@@ -129,11 +144,37 @@ static void fx_setup(fixture *fx, gconstpointer data)
     qvpn_config_init(&fx->cfg);
     fx->eng = qvpn_engine_new(&fx->cfg);
     fx->frame = 0;
+    fx->recs = g_array_new(FALSE, FALSE, sizeof(qvpn_rec));
+}
+
+/* One truth: the engine's facts of every session equal the fold of its verdicts. */
+static void assert_facts_are_the_fold(fixture *fx)
+{
+    uint32_t n = qvpn_engine_session_count(fx->eng);
+    qvpn_facts *fold = g_new(qvpn_facts, n + 1);
+    for (uint32_t id = 1; id <= n; id++)
+        qvpn_facts_init(&fold[id]);
+    for (guint i = 0; i < fx->recs->len; i++) {
+        const qvpn_rec *r = &g_array_index(fx->recs, qvpn_rec, i);
+        g_assert_cmpuint(r->v->session->id, <=, n);
+        qvpn_facts_add(&fold[r->v->session->id], r);
+    }
+    for (uint32_t id = 1; id <= n; id++) {
+        const qvpn_session *s = qvpn_engine_session(fx->eng, id);
+        char a[160], b[160];
+        qvpn_session_summary(s, a, sizeof(a));
+        qvpn_facts_verdict(&fold[id], b, sizeof(b));
+        g_assert_cmpstr(a, ==, b);
+        g_assert_true(memcmp(s->facts, &fold[id], sizeof(qvpn_facts)) == 0);
+    }
+    g_free(fold);
 }
 
 static void fx_teardown(fixture *fx, gconstpointer data)
 {
     (void)data;
+    assert_facts_are_the_fold(fx);
+    g_array_free(fx->recs, TRUE);
     qvpn_engine_free(fx->eng);
 }
 
@@ -210,7 +251,7 @@ static void test_reference_flow(fixture *fx, gconstpointer data)
     g_assert_cmpint(l[6]->step, ==, QVPN_STEP_TLS_CLOSE);
     g_assert_cmpuint(l[9]->findings, ==, BIT(QVPN_FINDING_RST_AFTER_ALERT));
     g_assert_cmpint(l[9]->alert_desc, ==, QVPN_ALERT_ENCRYPTED);
-    g_assert_true(l[1]->session->tls_only);
+    g_assert_true(qvpn_facts_tls_only(l[1]->session->facts));
 
     main_mode(fx, 36.003017, 0xa1, m);
     static const qvpn_ike_state states[6] = {
@@ -226,7 +267,7 @@ static void test_reference_flow(fixture *fx, gconstpointer data)
     assert_rtt(m[1], QVPN_RTT_MM12, 97437);
     assert_rtt(m[3], QVPN_RTT_MM34, 486430);
     assert_rtt(m[5], QVPN_RTT_MM56, 101476);
-    g_assert_false(m[0]->session->tls_only);
+    g_assert_false(qvpn_facts_tls_only(m[0]->session->facts));
 
     const qvpn_verdict *qm1 = ike(fx, 36.714256, CLIENT, GATEWAY, QVPN_IKE_EXCH_QUICK_MODE, 0xa1,
                                   true, 0x55, ENC, 0);
@@ -263,9 +304,9 @@ static void test_reference_flow(fixture *fx, gconstpointer data)
 
     const qvpn_session *s = qvpn_engine_session(fx->eng, 1);
     g_assert_cmpuint(qvpn_engine_session_count(fx->eng), ==, 1);
-    g_assert_cmpuint(s->esp_out, ==, 2);
-    g_assert_cmpuint(s->esp_in, ==, 1);
-    g_assert_cmpint(s->ike_state, ==, QVPN_IKE_STATE_QM_IDLE);
+    g_assert_cmpuint(s->facts->esp_out, ==, 2);
+    g_assert_cmpuint(s->facts->esp_in, ==, 1);
+    g_assert_cmpint(s->facts->ike_state, ==, QVPN_IKE_STATE_QM_IDLE);
     assert_summary(s, "connected, torn down");
 }
 
@@ -343,7 +384,7 @@ static void test_stall_by_timeout(fixture *fx, gconstpointer data)
      * keepalive needs a session, which exists. */
     qvpn_obs o = base(fx, 12.5, CLIENT, GATEWAY, 4500, 4500);
     o.nat_keepalive = true;
-    const qvpn_verdict *v = qvpn_engine_feed(fx->eng, &o);
+    const qvpn_verdict *v = feed(fx, &o);
     g_assert_nonnull(v);
     g_assert_cmpint(v->step, ==, QVPN_STEP_NAT_KEEPALIVE);
     g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_MM_STALL));
@@ -351,7 +392,7 @@ static void test_stall_by_timeout(fixture *fx, gconstpointer data)
     /* Reported once. */
     o = base(fx, 13.5, CLIENT, GATEWAY, 4500, 4500);
     o.nat_keepalive = true;
-    v = qvpn_engine_feed(fx->eng, &o);
+    v = feed(fx, &o);
     g_assert_cmpuint(v->findings, ==, 0);
 }
 
@@ -458,7 +499,7 @@ static const qvpn_verdict *v2_short_auth_response(fixture *fx, double t, uint32_
     o.ike.length = 80;
     o.ike.payloads = PL(V2_SK);
     o.ike.sk_inner = inner;
-    return qvpn_engine_feed(fx->eng, &o);
+    return feed(fx, &o);
 }
 
 static void test_ikev2_auth_refused(fixture *fx, gconstpointer data)
@@ -499,10 +540,10 @@ static void test_unrelated_traffic(fixture *fx, gconstpointer data)
     (void)data;
     g_assert_null(tcp(fx, 0.0, CLIENT, GATEWAY, 5000, 80, SYN, 0, 0, 0));
     qvpn_obs o = base(fx, 0.1, CLIENT, GATEWAY, 53, 53);
-    g_assert_null(qvpn_engine_feed(fx->eng, &o));
+    g_assert_null(feed(fx, &o));
     /* A keepalive without a session is not ours either. */
     o.nat_keepalive = true;
-    g_assert_null(qvpn_engine_feed(fx->eng, &o));
+    g_assert_null(feed(fx, &o));
     g_assert_cmpuint(qvpn_engine_session_count(fx->eng), ==, 0);
 }
 
@@ -521,8 +562,8 @@ static void test_esp_one_way(fixture *fx, gconstpointer data)
     }
     /* 10 packets and 5 s: the 10th packet (i = 9, 9 s after the first). */
     g_assert_cmpint(first_warn, ==, 9);
-    g_assert_cmpuint(v->session->esp_out, ==, 30);
-    g_assert_cmpuint(v->session->esp_in, ==, 0);
+    g_assert_cmpuint(v->session->facts->esp_out, ==, 30);
+    g_assert_cmpuint(v->session->facts->esp_in, ==, 0);
 }
 
 static void test_esp_first_pings_lost(fixture *fx, gconstpointer data)
@@ -641,14 +682,14 @@ static void test_hostile_obs(fixture *fx, gconstpointer data)
     (void)data;
     qvpn_obs o;
     memset(&o, 0, sizeof(o));
-    g_assert_null(qvpn_engine_feed(fx->eng, &o));           /* no addresses */
+    g_assert_null(feed(fx, &o));           /* no addresses */
     g_assert_null(qvpn_engine_feed(fx->eng, NULL));
     o = base(fx, 0.0, CLIENT, GATEWAY, 500, 500);
     o.ike.present = true;
     o.ike.version = 7;                                      /* bogus */
     o.ike.exch = 255;
     o.ike.n_notify = 200;                                   /* lies about its array */
-    const qvpn_verdict *v = qvpn_engine_feed(fx->eng, &o);
+    const qvpn_verdict *v = feed(fx, &o);
     g_assert_nonnull(v);
     g_assert_cmpint(v->step, ==, QVPN_STEP_IKE_OTHER);
     g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_LOST);
@@ -659,7 +700,7 @@ static void test_hostile_obs(fixture *fx, gconstpointer data)
     o.ike.exch = MM;
     memset(o.ike.ispi, 0xee, 8);
     memset(o.ike.rspi, 0xef, 8);
-    v = qvpn_engine_feed(fx->eng, &o);
+    v = feed(fx, &o);
     g_assert_cmpint(v->ike_msg, ==, QVPN_IKE_MSG_UNKNOWN);
     g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_LOST);
     qvpn_engine_free(NULL);
@@ -669,7 +710,7 @@ static void test_hostile_obs(fixture *fx, gconstpointer data)
  * widest values, must fit in "title: observed. Inferred: inferred". */
 static void test_texts_fit(void)
 {
-    qvpn_session s = { .id = 4000000000u, .ike_version = 1 };
+    qvpn_session s = { .id = 4000000000u };
     for (int st = 0; st < QVPN_IKE_STATE_COUNT; st++) {
         for (int retrans = 0; retrans < 2; retrans++) {
             qvpn_verdict v = {

@@ -1,0 +1,58 @@
+/* qvpn_ctx.h — one frame on its way through the engine: what the trackers read and
+ * the verdict they build.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef QVPN_CTX_H
+#define QVPN_CTX_H
+
+#include "qvpn_engine.h"
+#include "qvpn_peers.h"
+
+struct qvpn_sess;
+struct qvpn_sessions;
+
+/* A request awaiting its response: the latest transmission. */
+typedef struct qvpn_req {
+    qvpn_verdict *v;        /* its stored verdict, to fill response_in */
+    uint32_t      frame;
+    int64_t       ts;
+} qvpn_req;
+
+typedef struct qvpn_ctx {
+    const qvpn_config    *cfg;
+    qvpn_peers           *peers;
+    struct qvpn_sessions *sessions;
+    const qvpn_obs       *obs;
+    qvpn_verdict          v;          /* being built; copied into storage at the end */
+    struct qvpn_sess     *sess;       /* the session the frame joined */
+    qvpn_verdict        **link_slot;  /* where to store this frame's stored verdict */
+    qvpn_verdict         *answer;     /* request whose response_in this frame fills */
+} qvpn_ctx;
+
+static inline void qvpn_finding_set(qvpn_ctx *c, qvpn_finding f)
+{
+    c->v.findings |= QVPN_FINDING_BIT(f);
+}
+
+/* This frame answers `request`: link both ways and measure the round trip. */
+static inline void qvpn_set_response(qvpn_ctx *c, const qvpn_req *request, qvpn_rtt_kind kind)
+{
+    if (request->frame == 0)
+        return;
+    c->v.response_to = request->frame;
+    c->v.rtt_kind = kind;
+    c->v.rtt_ns = c->obs->ts_ns - request->ts;
+    c->answer = request->v;
+}
+
+/* This frame is a request (its latest transmission): remember it for the response. */
+static inline void qvpn_set_request(qvpn_ctx *c, qvpn_req *slot)
+{
+    slot->frame = c->obs->frame;
+    slot->ts = c->obs->ts_ns;
+    slot->v = NULL;
+    c->link_slot = &slot->v;
+}
+
+#endif /* QVPN_CTX_H */

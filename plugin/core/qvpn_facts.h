@@ -1,0 +1,86 @@
+/* qvpn_facts.h — what happened in a session: the one derivation of its verdict.
+ *
+ * A session's facts are a fold of its frames' verdicts, one qvpn_rec per frame, in
+ * frame order; where a fact needs the engine's knowledge (an SA agreed, the state a
+ * stall was seen in), the engine puts it on the verdict first.  The engine folds
+ * every verdict it returns into the session's facts (qvpn_session.facts); the
+ * sessions table (-z qvpn,sessions, text and JSON), and whatever else shows a
+ * session's outcome, read those facts and print qvpn_facts_verdict().  Nothing
+ * else decides what happened in a session.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef QVPN_FACTS_H
+#define QVPN_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qvpn_engine.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One frame with a verdict: the fold's input, and the tap record (qvpn_tap.h). */
+typedef struct qvpn_rec {
+    const qvpn_verdict *v;  /* the frame's verdict, never NULL */
+    uint32_t frame;         /* frame.number */
+    int64_t  rel_ts_ns;     /* frame.time_relative (first pass), in ns */
+    uint16_t sport;         /* tcp.srcport / udp.srcport, 0 if none */
+    uint16_t dport;         /* tcp.dstport / udp.dstport, 0 if none */
+    bool     udp;           /* the ports are UDP ports (IKE, NAT-T, ESP in UDP) */
+    bool     has_spi;       /* an ESP frame: spi is valid */
+    uint32_t spi;           /* esp.spi */
+} qvpn_rec;
+
+/* The record of a frame from its observation and verdict. */
+void qvpn_rec_init(qvpn_rec *r, const qvpn_obs *o, const qvpn_verdict *v);
+
+#define QVPN_FACTS_SPIS  16
+#define QVPN_FACTS_PORTS 4
+
+typedef struct qvpn_spi_count {
+    uint32_t spi;
+    bool     from_client;   /* client -> gateway (encaps) */
+    uint32_t packets;
+} qvpn_spi_count;
+
+typedef struct qvpn_facts {
+    uint32_t       first_frame;     /* the session's first frame */
+    int64_t        start_rel_ns;    /* its frame.time_relative */
+    bool           roles_guessed;   /* from the session */
+    uint8_t        phases;          /* bit per qvpn_phase reached */
+    qvpn_ike_state ike_state;       /* the latest known IKE state; "lost track" never
+                                       hides a state that was known */
+    uint8_t        ike_version;     /* 0 (no IKE), 1 or 2: the latest IKE frame's */
+    bool           had_ike, had_esp;
+    bool           sa_agreed;       /* IPsec SAs agreed (QM3, IKEv2 child SA) */
+    uint32_t       findings;        /* bit per qvpn_finding raised */
+    uint32_t       finding_count[QVPN_FINDING_COUNT];
+    uint16_t       notify_type;     /* the latest cleartext error notify, 0 if none */
+    uint8_t        alert_desc;      /* the latest cleartext fatal TLS alert */
+    int64_t        time_to_tunnel_ns; /* -1 until ESP flowed both ways */
+    uint32_t       esp_out, esp_in; /* ESP packets client->gateway / gateway->client */
+    qvpn_spi_count spis[QVPN_FACTS_SPIS]; /* per SPI and direction, first ones */
+    uint8_t        n_spis;
+    uint16_t       tcp_ports[QVPN_FACTS_PORTS], udp_ports[QVPN_FACTS_PORTS]; /* gateway's */
+} qvpn_facts;
+
+void qvpn_facts_init(qvpn_facts *f);
+
+/* Fold one frame of the session into its facts (frames in order). */
+void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r);
+
+/* No IKE and no ESP: a login (or any TLS) that no IKE followed. */
+bool qvpn_facts_tls_only(const qvpn_facts *f);
+
+/* The session's verdict in one line: "connected", "stalled in MM_KEY_EXCH: ...". */
+void qvpn_facts_verdict(const qvpn_facts *f, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QVPN_FACTS_H */

@@ -1,0 +1,223 @@
+/* qvpn_findings.c — the findings' table and what each one means to an engineer:
+ * observed, then inferred.
+ *
+ * The Cisco IKEv1 troubleshooting knowledge lives here (MISSION.md): MM_NO_STATE
+ * with no answer means the gateway is unreachable or UDP 500 is blocked; MM5
+ * repeated without MM6 means the pre-shared keys differ; and so on.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "qvpn_engine.h"
+
+typedef void describe_fn(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il);
+
+/* Every row's text function, declared from the list: a row without one fails to link. */
+#define QVPN_DESCRIBE_DECL_(id, abbrev, title, group, sev) static describe_fn describe_##abbrev;
+QVPN_FINDINGS(QVPN_DESCRIBE_DECL_)
+#undef QVPN_DESCRIBE_DECL_
+
+static const struct {
+    qvpn_finding_info info;
+    describe_fn      *describe;
+} findings[] = {
+#define QVPN_FINDING_ROW_(id, abbrev, title, group, sev) \
+    [QVPN_FINDING_##id] = { { #abbrev, title, QVPN_GROUP_##group, QVPN_SEV_##sev }, describe_##abbrev },
+    QVPN_FINDINGS(QVPN_FINDING_ROW_)
+#undef QVPN_FINDING_ROW_
+};
+_Static_assert(sizeof(findings) / sizeof(findings[0]) == QVPN_FINDING_COUNT,
+               "one row per finding");
+
+static const qvpn_finding_info unknown_finding = {
+    "unknown", "Unknown", QVPN_GROUP_SEQUENCE, QVPN_SEV_NOTE
+};
+
+const qvpn_finding_info *qvpn_finding_get(qvpn_finding f)
+{
+    return (unsigned)f < QVPN_FINDING_COUNT ? &findings[f].info : &unknown_finding;
+}
+
+const char *qvpn_finding_abbrev(qvpn_finding f) { return qvpn_finding_get(f)->abbrev; }
+const char *qvpn_finding_title(qvpn_finding f)  { return qvpn_finding_get(f)->title; }
+
+void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
+                           char *obs, size_t ol, char *inf, size_t il)
+{
+    if (!obs || !inf || ol == 0 || il == 0)
+        return;
+    obs[0] = inf[0] = '\0';
+    if ((unsigned)f < QVPN_FINDING_COUNT)
+        findings[f].describe(v, obs, ol, inf, il);
+}
+
+/* ---- what the findings mean ---- */
+
+static double secs(int64_t ns)
+{
+    return (double)ns / 1e9;
+}
+
+static uint8_t ike_version(const qvpn_verdict *v)
+{
+    return v->ike_version ? v->ike_version : 1;
+}
+
+static const char *stall_cause(qvpn_ike_state st)
+{
+    switch (st) {
+    case QVPN_IKE_STATE_MM_NO_STATE:
+    case QVPN_IKE_STATE_AG_NO_STATE:
+    case QVPN_IKE_STATE_V2_INIT_SENT:
+        return "the gateway does not answer: unreachable, UDP 500 blocked, or a phase-1 "
+               "policy it silently refuses";
+    case QVPN_IKE_STATE_MM_SA_SETUP:
+    case QVPN_IKE_STATE_AG_INIT_EXCH:
+        return "the key exchange is not answered: check the DH group and NAT-T "
+               "(UDP 4500) on the path";
+    case QVPN_IKE_STATE_MM_KEY_EXCH:
+        return "the pre-shared keys most likely differ: the peer cannot decrypt MM5";
+    case QVPN_IKE_STATE_V2_INIT_DONE:
+    case QVPN_IKE_STATE_V2_AUTH_SENT:
+        return "IKE_AUTH is not answered: authentication rejected, or its fragments are "
+               "lost (large certificates, MTU)";
+    default:
+        return "phase 1 does not progress";
+    }
+}
+
+static const char *notify_meaning(uint8_t version, uint16_t type)
+{
+    switch (type) {
+    case 14: return "the proposals do not match: encryption, hash, DH group or lifetime "
+                    "(phase 1), or the transform set (phase 2)";
+    case 17: return version == 2 ? "the gateway wants another DH group; the initiator "
+                                   "should retry with it"
+                                 : "the key exchange data was rejected";
+    case 18: return "the proxy identities (crypto ACL / interesting traffic) differ";
+    case 23: return "the hash did not verify: typically different pre-shared keys";
+    case 24: return "authentication failed: wrong pre-shared key or certificate";
+    case 36: return "the gateway could not assign an internal address";
+    case 38: return "the traffic selectors (proxy IDs) were rejected";
+    default: return "the peer rejected the negotiation";
+    }
+}
+
+static const char *alert_meaning(uint8_t desc)
+{
+    switch (desc) {
+    case 40: case 70: case 71:
+        return "no common TLS version or cipher (QuickVPN 1.4 speaks TLS 1.0 with "
+               "3DES/RC4): login refused";
+    case 42: case 43: case 44: case 45: case 46: case 48:
+        return "a certificate was rejected: the login was refused at the TLS layer";
+    default:
+        return "the login was refused at the TLS layer";
+    }
+}
+
+static const char *side(const qvpn_verdict *v)
+{
+    return v->from_client ? "client" : "gateway";
+}
+
+static void describe_stall(const qvpn_verdict *v, bool qm, char *obs, size_t ol,
+                           char *inf, size_t il)
+{
+    const char *state = qvpn_ike_state_name(v->stall_state);
+    bool retrans = v->findings & (1u << QVPN_FINDING_IKE_RETRANSMISSION);
+    if (retrans)
+        snprintf(obs, ol, "%s retransmitted in %s without an answer", qvpn_ike_msg_name(v->ike_msg),
+                 state);
+    else if (qm)
+        snprintf(obs, ol, "no ESP %.1f s after phase 1 completed (%s)", secs(v->gap_ns), state);
+    else
+        snprintf(obs, ol, "no phase-1 progress for %.1f s in %s", secs(v->gap_ns), state);
+    if (qm)
+        snprintf(inf, il, "phase 1 is up but phase 2 fails: transform set or proxy IDs "
+                          "(crypto ACL) do not match%s",
+                 v->stall_state == QVPN_IKE_STATE_V2_READY
+                     ? ", or IKE_AUTH was refused (IKEv2 hides AUTHENTICATION_FAILED)" : "");
+    else
+        snprintf(inf, il, "%s", stall_cause(v->stall_state));
+}
+
+static void describe_rst_after_alert(const qvpn_verdict *v, char *obs, size_t ol,
+                                     char *inf, size_t il)
+{
+    snprintf(obs, ol, "TCP RST from the %s %.6f s after a TLS %s alert", side(v),
+             secs(v->gap_ns), v->alert_desc == QVPN_ALERT_ENCRYPTED
+                 ? "encrypted" : qvpn_tls_alert_name(v->alert_desc));
+    snprintf(inf, il, "aborted, not closed: normal for QuickVPN gateways after a "
+                      "logout, a refused login after a fatal alert");
+}
+
+static void describe_mm_stall(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
+{
+    describe_stall(v, false, obs, ol, inf, il);
+}
+
+static void describe_qm_stall(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
+{
+    describe_stall(v, true, obs, ol, inf, il);
+}
+
+static void describe_ike_retransmission(const qvpn_verdict *v, char *obs, size_t ol,
+                                        char *inf, size_t il)
+{
+    snprintf(obs, ol, "%s sent again (original in frame %u)", qvpn_ike_msg_name(v->ike_msg),
+             v->retrans_of);
+    snprintf(inf, il, "the previous transmission was lost or not answered in time");
+}
+
+static void describe_ike_notify(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
+{
+    snprintf(obs, ol, "cleartext notify %s (%u) from the %s",
+             qvpn_notify_name(ike_version(v), v->notify_type), v->notify_type, side(v));
+    snprintf(inf, il, "%s", notify_meaning(ike_version(v), v->notify_type));
+}
+
+static void describe_tls_alert(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
+{
+    snprintf(obs, ol, "fatal TLS alert %s (%u) from the %s during the handshake",
+             qvpn_tls_alert_name(v->alert_desc), v->alert_desc, side(v));
+    snprintf(inf, il, "%s", alert_meaning(v->alert_desc));
+}
+
+static void describe_esp_one_way(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
+{
+    snprintf(obs, ol, "%u ESP packets %s over %.1f s, none the other way", v->esp_count,
+             v->from_client ? "client->gateway (encaps)" : "gateway->client (decaps)",
+             secs(v->gap_ns));
+    snprintf(inf, il, "the return path is broken: the peer drops or cannot decrypt it, "
+                      "or a firewall or NAT blocks ESP (IP 50 / UDP 4500)");
+}
+
+static void describe_tunnel_up(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
+{
+    snprintf(obs, ol, "ESP seen in both directions");
+    if (v->time_to_tunnel_ns >= 0)
+        snprintf(inf, il, "the tunnel is up, %.6f s after the first IKE packet",
+                 secs(v->time_to_tunnel_ns));
+    else
+        snprintf(inf, il, "the tunnel is up; its IKE negotiation is not in the capture");
+}
+
+static void describe_session_cap(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
+{
+    (void)v;
+    snprintf(obs, ol, "session table full");
+    snprintf(inf, il, "later peers are not analysed: raise the max sessions preference "
+                      "or filter the capture");
+}
+
+static void describe_ike_auth_failed(const qvpn_verdict *v, char *obs, size_t ol,
+                                     char *inf, size_t il)
+{
+    snprintf(obs, ol, "IKE_AUTH answered by a %u-byte message holding only a Notify",
+             v->ike_len);
+    snprintf(inf, il, "authentication refused (AUTHENTICATION_FAILED, encrypted in "
+                      "IKEv2): check the PSK, certificate or EAP credentials");
+}

@@ -1,0 +1,67 @@
+/* qvpn_findings.h — every anomaly qvpn reports, each declared once.
+ *
+ * One row of QVPN_FINDINGS per finding: its enum name, its filter name (the expert
+ * info is "qvpn.<abbrev>"), its title, its expert group and its severity class.
+ * The enum, the table the glue registers its expert infos from, and the texts
+ * (qvpn_findings.c, one describe_<abbrev>() each: a row without its function does
+ * not compile) all expand from this list; tests/integration checks the README's
+ * expert-info table against it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef QVPN_FINDINGS_H
+#define QVPN_FINDINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Expert groups and severities, as Wireshark names them (PI_SEQUENCE, PI_WARN, ...);
+ * the glue maps them to its PI_* values. */
+typedef enum { QVPN_GROUP_SEQUENCE, QVPN_GROUP_RESPONSE_CODE, QVPN_GROUP_PROTOCOL } qvpn_group;
+typedef enum { QVPN_SEV_CHAT, QVPN_SEV_NOTE, QVPN_SEV_WARN, QVPN_SEV_ERROR } qvpn_severity;
+
+/*   ID                  abbrev              title                              group          severity */
+#define QVPN_FINDINGS(X) \
+    X(RST_AFTER_ALERT,    rst_after_alert,    "TCP RST after TLS alert",          SEQUENCE,      WARN) \
+    X(MM_STALL,           mm_stall,           "IKE phase 1 stalled",              SEQUENCE,      WARN) \
+    X(QM_STALL,           qm_stall,           "IKE phase 2 stalled",              SEQUENCE,      WARN) \
+    X(IKE_RETRANSMISSION, ike_retransmission, "IKE retransmission",               SEQUENCE,      NOTE) \
+    X(IKE_NOTIFY,         ike_notify,         "IKE error notification",           RESPONSE_CODE, WARN) \
+    X(TLS_ALERT,          tls_alert,          "TLS fatal alert in handshake",     RESPONSE_CODE, WARN) \
+    X(ESP_ONE_WAY,        esp_one_way,        "ESP one way only",                 SEQUENCE,      WARN) \
+    X(TUNNEL_UP,          tunnel_up,          "Tunnel up",                        SEQUENCE,      CHAT) \
+    X(SESSION_CAP,        session_cap,        "Session table full",               SEQUENCE,      WARN) \
+    X(IKE_AUTH_FAILED,    ike_auth_failed,    "IKE_AUTH refused",                 RESPONSE_CODE, WARN)
+
+#define QVPN_FINDING_ENUM_(id, abbrev, title, group, sev) QVPN_FINDING_##id,
+typedef enum {
+    QVPN_FINDINGS(QVPN_FINDING_ENUM_)
+    QVPN_FINDING_COUNT
+} qvpn_finding;
+#undef QVPN_FINDING_ENUM_
+
+_Static_assert(QVPN_FINDING_COUNT <= 32, "findings are bits of a uint32_t");
+
+typedef struct qvpn_finding_info {
+    const char   *abbrev;       /* "rst_after_alert" */
+    const char   *title;        /* "TCP RST after TLS alert" */
+    qvpn_group    group;
+    qvpn_severity severity;
+} qvpn_finding_info;
+
+/* The row of f; a row of "unknown" for a value outside the enum. */
+const qvpn_finding_info *qvpn_finding_get(qvpn_finding f);
+const char *qvpn_finding_abbrev(qvpn_finding f);
+const char *qvpn_finding_title(qvpn_finding f);
+
+#define QVPN_FINDING_BIT(f) (UINT32_C(1) << (f))
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QVPN_FINDINGS_H */

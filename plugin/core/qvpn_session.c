@@ -1,0 +1,160 @@
+/* qvpn_session.c — a session's life: joining, phase, teardown.
+ *
+ * A session is one client <-> gateway connection attempt.  Each peer pair points at
+ * its current session; a new flow between the pair joins it or starts the next
+ * attempt, by this table (README, "How qvpn decides -> Sessions"):
+ *
+ *   flow       the pair's current session                          joins
+ *   ---------  --------------------------------------------------  -------------------
+ *   login      none                                                a new session
+ *   login      torn down, no login since, within the logout window  it (the logout)
+ *   login      torn down otherwise                                 a new session
+ *   login      IKE seen, no ESP, IKE silent >= the stall timeout   a new session (a
+ *                                                                  re-login after a
+ *                                                                  failed attempt)
+ *   login      otherwise                                           it
+ *   IKE SA     none, or torn down                                  a new session
+ *   IKE SA     otherwise                                           it
+ *   ESP        none                                                a new session, roles
+ *                                                                  guessed (mid-flow)
+ *   ESP        otherwise                                           it
+ *   keepalive  none                                                nothing
+ *   keepalive  otherwise                                           it
+ *
+ * Everything here is causal: it depends on the frame and the ones before it only,
+ * so one pass gives what two passes give.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qvpn_addr.h"
+#include "qvpn_session.h"
+
+qvpn_sessions *qvpn_sessions_new(void)
+{
+    qvpn_sessions *ss = g_new0(qvpn_sessions, 1);
+    ss->all = g_ptr_array_new_with_free_func(g_free);
+    return ss;
+}
+
+void qvpn_sessions_free(qvpn_sessions *ss)
+{
+    if (!ss)
+        return;
+    g_ptr_array_free(ss->all, TRUE);
+    g_free(ss);
+}
+
+void qvpn_session_cap(qvpn_ctx *c)
+{
+    c->sessions->cap_hit = true;
+    if (!c->sessions->cap_reported) {
+        c->sessions->cap_reported = true;
+        qvpn_finding_set(c, QVPN_FINDING_SESSION_CAP);
+    }
+}
+
+static qvpn_sess *session_new(qvpn_ctx *c, qvpn_pair *pair, const qvpn_addr *client,
+                              const qvpn_addr *gateway, bool guessed)
+{
+    qvpn_sessions *ss = c->sessions;
+    if (!pair || ss->all->len >= c->cfg->max_sessions) {
+        qvpn_session_cap(c);
+        return NULL;
+    }
+    qvpn_sess *s = g_new0(qvpn_sess, 1);
+    s->pub.id = ss->all->len + 1;
+    s->pub.client = *client;
+    s->pub.gateway = *gateway;
+    s->pub.roles_guessed = guessed;
+    s->pub.facts = &s->facts;
+    qvpn_facts_init(&s->facts);
+    s->pair = pair;
+    pair->current = s;
+    g_ptr_array_add(ss->all, s);
+    return s;
+}
+
+/* A login joins the session it is the logout of, or the one still negotiating. */
+static bool login_joins(qvpn_ctx *c, qvpn_sess *s)
+{
+    int64_t now = c->obs->ts_ns;
+    if (s->teardown) {
+        if (s->logout_seen || now - s->teardown_ts > c->cfg->logout_window_ns)
+            return false;
+        s->logout_seen = true;
+        return true;
+    }
+    return !s->had_ike || s->esp_seen || now - s->last_ike_ts < c->cfg->stall_timeout_ns;
+}
+
+qvpn_sess *qvpn_session_join(qvpn_ctx *c, qvpn_pair *pair, qvpn_join kind,
+                             const qvpn_addr *client, const qvpn_addr *gateway, bool guessed)
+{
+    qvpn_sess *s = pair ? pair->current : NULL;    /* no pair: the table is full */
+    switch (kind) {
+    case QVPN_JOIN_LOGIN:
+        if (s && login_joins(c, s))
+            return s;
+        break;
+    case QVPN_JOIN_IKE_SA:
+        if (s && !s->teardown)
+            return s;
+        break;
+    case QVPN_JOIN_ESP:
+        if (s)
+            return s;
+        break;
+    case QVPN_JOIN_KEEPALIVE:
+        return s;
+    }
+    return session_new(c, pair, client, gateway, guessed);
+}
+
+/* The phase: Teardown once started; else by what the frame carries and whether the
+ * tunnel already carried traffic. */
+qvpn_phase qvpn_session_phase(const qvpn_sess *s, qvpn_step step)
+{
+    if (s->teardown)
+        return QVPN_PHASE_TEARDOWN;
+    switch (step) {
+    case QVPN_STEP_TCP_HANDSHAKE:
+    case QVPN_STEP_TLS_HANDSHAKE:
+    case QVPN_STEP_TLS_DATA:
+    case QVPN_STEP_TLS_CLOSE:
+    case QVPN_STEP_TCP_CLOSE:
+    case QVPN_STEP_TCP_DATA:
+        return s->esp_seen ? QVPN_PHASE_NETWORK : QVPN_PHASE_CONNECTION;
+    case QVPN_STEP_ESP:
+        return QVPN_PHASE_NETWORK;
+    case QVPN_STEP_NAT_KEEPALIVE:
+        return s->esp_seen ? QVPN_PHASE_NETWORK : QVPN_PHASE_POLICY;
+    default:                        /* every IKE exchange */
+        return QVPN_PHASE_POLICY;
+    }
+}
+
+void qvpn_session_ike_info(qvpn_ctx *c, bool hidden)
+{
+    qvpn_sess *s = c->sess;
+    if (hidden && s->esp_seen && !s->teardown) {
+        s->teardown = true;
+        s->teardown_ts = c->obs->ts_ns;
+        s->logout_seen = false;
+        s->n_spis_before_teardown = s->n_spis;
+    }
+}
+
+/* ESP on an SA of before the teardown contradicts it: that Informational was a
+ * keepalive (DPD), not a delete. */
+void qvpn_session_esp(qvpn_sess *s, uint32_t spi)
+{
+    unsigned i = 0;
+    while (i < s->n_spis && s->spis[i] != spi)
+        i++;
+    bool known = i < s->n_spis;
+    if (!known && s->n_spis < QVPN_MAX_SPIS_PER_SESSION)
+        s->spis[s->n_spis++] = spi;
+    if (s->teardown && known && i < s->n_spis_before_teardown)
+        s->teardown = false;
+    s->esp_seen = true;
+}
