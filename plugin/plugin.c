@@ -74,8 +74,10 @@ static int dissect_qvpn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 {
     const qvpn_tap_rec *rec;
 
-    if (!PINFO_FD_VISITED(pinfo))
+    if (!PINFO_FD_VISITED(pinfo)) {
+        qvpn_engine_clock(engine, qvpn_nstime_to_ns(&pinfo->rel_ts));
         rec = analyse(tvb, tree, pinfo);
+    }
     else
         rec = qvpn_frames_get(records, pinfo->num);
     if (rec == NULL)
@@ -84,6 +86,11 @@ static int dissect_qvpn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     qvpn_render(tvb, pinfo, tree, rec->v);
     tap_queue_packet(qvpn_tap, pinfo, rec);
     return tvb_captured_length(tvb);
+}
+
+int64_t qvpn_capture_end_ns(void)
+{
+    return qvpn_engine_capture_end(engine);
 }
 
 static void qvpn_init(void)

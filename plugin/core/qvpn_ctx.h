@@ -17,6 +17,8 @@ typedef struct qvpn_req {
     qvpn_verdict *v;        /* its stored verdict, to fill response_in */
     uint32_t      frame;
     int64_t       ts;
+    int64_t       first_ts; /* its first transmission */
+    uint8_t       sends;    /* transmissions seen, duplicate frames aside */
 } qvpn_req;
 
 typedef struct qvpn_ctx {
@@ -53,6 +55,14 @@ static inline void qvpn_set_request(qvpn_ctx *c, qvpn_req *slot)
     slot->ts = c->obs->ts_ns;
     slot->v = NULL;
     c->link_slot = &slot->v;
+}
+
+/* This frame is a request's first transmission. */
+static inline void qvpn_new_request(qvpn_ctx *c, qvpn_req *slot)
+{
+    qvpn_set_request(c, slot);
+    slot->first_ts = c->obs->ts_ns;
+    slot->sends = 1;
 }
 
 #endif /* QVPN_CTX_H */

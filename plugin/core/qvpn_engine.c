@@ -27,6 +27,7 @@ struct qvpn_engine {
     qvpn_ike_tracker *ike;
     GPtrArray        *blocks;       /* verdict storage, QVPN_BLOCK verdicts each */
     guint             block_used;
+    int64_t           capture_end;  /* the latest frame.time_relative seen */
 };
 
 void qvpn_config_init(qvpn_config *cfg)
@@ -56,6 +57,7 @@ qvpn_engine *qvpn_engine_new(const qvpn_config *cfg)
     eng->ike = qvpn_ike_new();
     eng->blocks = g_ptr_array_new_with_free_func(g_free);
     eng->block_used = QVPN_BLOCK;
+    eng->capture_end = -1;
     return eng;
 }
 
@@ -179,6 +181,7 @@ const qvpn_verdict *qvpn_engine_feed(qvpn_engine *eng, const qvpn_obs *obs)
         *c.link_slot = stored;
     qvpn_rec_init(&rec, obs, stored);
     qvpn_facts_add(&s->facts, &rec);
+    qvpn_engine_clock(eng, obs->rel_ts_ns);
     return stored;
 }
 
@@ -200,7 +203,18 @@ bool qvpn_engine_session_cap_hit(const qvpn_engine *eng)
     return eng && eng->sessions->cap_hit;
 }
 
-void qvpn_session_summary(const qvpn_session *s, char *buf, size_t len)
+void qvpn_engine_clock(qvpn_engine *eng, int64_t rel_ts_ns)
 {
-    qvpn_facts_verdict(s->facts, buf, len);
+    if (eng && rel_ts_ns > eng->capture_end)
+        eng->capture_end = rel_ts_ns;
+}
+
+int64_t qvpn_engine_capture_end(const qvpn_engine *eng)
+{
+    return eng ? eng->capture_end : -1;
+}
+
+void qvpn_engine_summary(const qvpn_engine *eng, const qvpn_session *s, char *buf, size_t len)
+{
+    qvpn_facts_verdict(s->facts, qvpn_engine_capture_end(eng), buf, len);
 }

@@ -71,6 +71,8 @@ typedef struct qvpn_verdict {
     uint32_t       esp_count;     /* ESP packets one way, on ESP_ONE_WAY / TUNNEL_UP */
     uint32_t       ike_len;       /* isakmp.length, on IKE_AUTH_FAILED */
     uint8_t        ike_version;   /* 1 or 2 on IKE frames, else 0 */
+    uint8_t        sends;         /* transmissions of a retransmitted request so far */
+    qvpn_ike_msg   refused_msg;   /* the request IKE_REFUSED answers (MM5, QM1, ...) */
     bool           sa_agreed;     /* this frame completes an IPsec SA negotiation:
                                      QM3, an IKE_AUTH or CREATE_CHILD_SA response */
 } qvpn_verdict;
@@ -96,9 +98,14 @@ void qvpn_finding_describe(const qvpn_verdict *v, qvpn_finding f,
                            char *observed, size_t observed_len,
                            char *inferred, size_t inferred_len);
 
+/* Every frame's frame.time_relative, first pass, in order (fed or not): the engine
+ * knows where the capture ends. */
+void    qvpn_engine_clock(qvpn_engine *eng, int64_t rel_ts_ns);
+int64_t qvpn_engine_capture_end(const qvpn_engine *eng);     /* -1 before any frame */
+
 /* One-line verdict of a session ("connected", "stalled in MM_KEY_EXCH: ..."): the
- * verdict of its facts (qvpn_facts_verdict()). */
-void qvpn_session_summary(const qvpn_session *s, char *buf, size_t len);
+ * verdict of its facts (qvpn_facts_verdict()) at the capture's end. */
+void qvpn_engine_summary(const qvpn_engine *eng, const qvpn_session *s, char *buf, size_t len);
 
 /* Printable address ("213.16.33.141", "2001:db8::1"). */
 void qvpn_addr_to_str(const qvpn_addr *a, char *buf, size_t len);

@@ -36,7 +36,7 @@ static void count_direction(qvpn_ctx *c, qvpn_sess *s)
         qvpn_finding_set(c, QVPN_FINDING_TUNNEL_UP);
         c->v.esp_count = c->v.from_client ? s->esp_out : s->esp_in;
         if (s->had_ike)
-            c->v.time_to_tunnel_ns = now - s->first_ike_ts;
+            c->v.time_to_tunnel_ns = now - (s->p1_done ? s->tunnel_from_ts : s->first_ike_ts);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "qvpn_facts.h"
+#include "qvpn_ike_state.h"
 
 #define BIT(n) (1u << (n))
 
@@ -21,9 +22,10 @@ void qvpn_rec_init(qvpn_rec *r, const qvpn_obs *o, const qvpn_verdict *v)
     r->spi = o->esp.spi;
 }
 
-void qvpn_facts_init(qvpn_facts *f)
+void qvpn_facts_init(qvpn_facts *f, int64_t stall_timeout_ns)
 {
     memset(f, 0, sizeof(*f));
+    f->stall_ns = stall_timeout_ns;
     f->time_to_tunnel_ns = -1;
 }
 
@@ -86,9 +88,15 @@ void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r)
         for (int i = 0; i < QVPN_FINDING_COUNT; i++)
             if (v->findings & BIT(i))
                 f->finding_count[i]++;
-        if (v->findings & BIT(QVPN_FINDING_TLS_ALERT))
+        if (v->findings & BIT(QVPN_FINDING_TLS_ALERT)) {
             f->alert_desc = v->alert_desc;
+            f->alert_from_client = v->from_client;
+        }
+        if (v->findings & BIT(QVPN_FINDING_IKE_REFUSED))
+            f->refused_msg = v->refused_msg;
     }
+    f->last_frame = r->frame;
+    f->last_rel_ns = r->rel_ts_ns;
     if (v->notify_type)
         f->notify_type = v->notify_type;
     if (v->ike_state != QVPN_IKE_STATE_NONE &&
@@ -96,6 +104,10 @@ void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r)
         f->ike_state = v->ike_state;
     if (is_ike_step(v->step)) {
         f->had_ike = true;
+        f->last_ike_frame = r->frame;
+        f->last_ike_rel_ns = r->rel_ts_ns;
+        f->last_ike_msg = v->ike_msg;
+        f->last_ike_step = v->step;
         if (v->ike_version)
             f->ike_version = v->ike_version;
     }
@@ -131,37 +143,119 @@ static const char *stall_short(qvpn_ike_state st)
     }
 }
 
-static bool p1_up(qvpn_ike_state st)
+static bool has(const qvpn_facts *f, qvpn_finding x)
 {
-    return st == QVPN_IKE_STATE_QM_IDLE || st == QVPN_IKE_STATE_V2_READY;
+    return (f->findings & BIT(x)) != 0;
 }
 
-void qvpn_facts_verdict(const qvpn_facts *f, char *buf, size_t len)
+static double secs(int64_t ns)
 {
-    uint32_t fs = f->findings;
+    return (double)ns / 1e9;
+}
+
+/* "MM5, frame 12" / "IKEv2 IKE_AUTH request, frame 7": the last IKE message. */
+static void last_ike(const qvpn_facts *f, char *buf, size_t len)
+{
+    if (f->last_ike_msg == QVPN_IKE_MSG_V2_REQUEST || f->last_ike_msg == QVPN_IKE_MSG_V2_RESPONSE)
+        snprintf(buf, len, "%s %s, frame %u", qvpn_step_name(f->last_ike_step),
+                 f->last_ike_msg == QVPN_IKE_MSG_V2_REQUEST ? "request" : "response",
+                 f->last_ike_frame);
+    else if (f->last_ike_msg != QVPN_IKE_MSG_NONE && f->last_ike_msg != QVPN_IKE_MSG_UNKNOWN)
+        snprintf(buf, len, "%s, frame %u", qvpn_ike_msg_name(f->last_ike_msg), f->last_ike_frame);
+    else
+        snprintf(buf, len, "%s, frame %u", qvpn_step_name(f->last_ike_step), f->last_ike_frame);
+}
+
+/* ESP seen, but not both ways. */
+static void one_way(const qvpn_facts *f, char *buf, size_t len)
+{
+    const char *dir = f->esp_out ? "encaps only" : "decaps only";
+    if (has(f, QVPN_FINDING_ESP_ONE_WAY) && has(f, QVPN_FINDING_QM_STALL))
+        snprintf(buf, len, "ESP one way only (%s): phase 2 incomplete, QM3 not accepted?", dir);
+    else if (f->roles_guessed && !f->had_ike)
+        snprintf(buf, len, "ESP seen one way only (%s): the capture point may see one "
+                           "direction only", dir);
+    else if (has(f, QVPN_FINDING_ESP_ONE_WAY))
+        snprintf(buf, len, "ESP one way only (%s): return path broken?", dir);
+    else
+        snprintf(buf, len, "ESP seen one way only (%s, %u packets): too few to tell",
+                 dir, f->esp_out + f->esp_in);
+}
+
+/* Phase 1 did not complete: a stall qvpn warned about, or the capture's end. */
+static void p1_incomplete(const qvpn_facts *f, int64_t end, char *buf, size_t len)
+{
+    char last[96];
+    if (f->ike_state == QVPN_IKE_STATE_NONE) {
+        snprintf(buf, len, "IKE exchanges qvpn does not analyse (%s)",
+                 qvpn_step_name(f->last_ike_step));
+        return;
+    }
+    if (has(f, QVPN_FINDING_MM_STALL)) {
+        snprintf(buf, len, "stalled in %s: %s", qvpn_ike_state_name(f->ike_state),
+                 stall_short(f->ike_state));
+        return;
+    }
+    last_ike(f, last, sizeof(last));
+    if (end >= f->last_ike_rel_ns && end - f->last_ike_rel_ns >= f->stall_ns)
+        snprintf(buf, len, "stalled in %s: %s (no IKE for the last %.1f s of the capture)",
+                 qvpn_ike_state_name(f->ike_state), stall_short(f->ike_state),
+                 secs(end - f->last_ike_rel_ns));
+    else if (end >= f->last_ike_rel_ns)
+        snprintf(buf, len, "capture ends in %s, %.3f s after the last IKE message (%s)",
+                 qvpn_ike_state_name(f->ike_state), secs(end - f->last_ike_rel_ns), last);
+    else
+        snprintf(buf, len, "capture ends in %s after %s", qvpn_ike_state_name(f->ike_state), last);
+}
+
+static void refused(const qvpn_facts *f, char *buf, size_t len)
+{
+    switch (f->refused_msg) {
+    case QVPN_IKE_MSG_MM5:
+        snprintf(buf, len, "phase 1 refused after MM5: pre-shared key mismatch");
+        break;
+    case QVPN_IKE_MSG_QM1:
+        snprintf(buf, len, "phase 2 refused (encrypted reply to QM1): transform set or proxy IDs?");
+        break;
+    default:
+        snprintf(buf, len, "CREATE_CHILD_SA refused: transform set or traffic selectors?");
+        break;
+    }
+}
+
+void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
+{
     if (!buf || len == 0)
         return;
     if (f->esp_out && f->esp_in) {
         bool midflow = f->roles_guessed && !(f->phases & BIT(QVPN_PHASE_POLICY));
         snprintf(buf, len, "%s%s", midflow ? "tunnel seen mid-flow" : "connected",
                  (f->phases & BIT(QVPN_PHASE_TEARDOWN)) ? ", torn down" : "");
-    } else if (fs & BIT(QVPN_FINDING_ESP_ONE_WAY) || f->esp_out || f->esp_in) {
-        snprintf(buf, len, "ESP one way only (%s): return path broken?",
-                 f->esp_out ? "encaps only" : "decaps only");
-    } else if (fs & BIT(QVPN_FINDING_TLS_ALERT)) {
-        snprintf(buf, len, "login refused: TLS alert %s", qvpn_tls_alert_name(f->alert_desc));
+    } else if (f->esp_out || f->esp_in) {
+        one_way(f, buf, len);
+    } else if (has(f, QVPN_FINDING_TLS_ALERT)) {
+        snprintf(buf, len, "%s: TLS alert %s",
+                 f->alert_from_client ? "client ended the login" : "login refused",
+                 qvpn_tls_alert_name(f->alert_desc));
     } else if (qvpn_facts_tls_only(f)) {
         snprintf(buf, len, "TLS only: no IKE followed");
-    } else if (fs & BIT(QVPN_FINDING_IKE_AUTH_FAILED)) {
+    } else if (f->sa_agreed && qvpn_ike_state_p1_up(f->ike_state)) {
+        snprintf(buf, len, "IPsec SAs agreed, no ESP seen (no traffic, or ESP not captured)%s",
+                 has(f, QVPN_FINDING_IKE_REFUSED) ? "; a later CREATE_CHILD_SA was refused" : "");
+    } else if (has(f, QVPN_FINDING_IKE_AUTH_FAILED)) {
         snprintf(buf, len, "IKE_AUTH refused: authentication failed?");
-    } else if (fs & BIT(QVPN_FINDING_IKE_NOTIFY)) {
+    } else if (has(f, QVPN_FINDING_IKE_REFUSED)) {
+        refused(f, buf, len);
+    } else if (has(f, QVPN_FINDING_IKE_NOTIFY)) {
         snprintf(buf, len, "refused by peer: %s", qvpn_notify_name(f->ike_version, f->notify_type));
-    } else if (!p1_up(f->ike_state)) {
-        snprintf(buf, len, "stalled in %s: %s", qvpn_ike_state_name(f->ike_state),
-                 stall_short(f->ike_state));
-    } else if (f->sa_agreed) {
-        snprintf(buf, len, "IPsec SAs agreed, no ESP seen (no traffic, or ESP not captured)");
-    } else {
+    } else if (!qvpn_ike_state_p1_up(f->ike_state) && has(f, QVPN_FINDING_IKE_REDIRECT)) {
+        snprintf(buf, len, "redirected to another gateway (IKEv2 REDIRECT)");
+    } else if (!qvpn_ike_state_p1_up(f->ike_state)) {
+        p1_incomplete(f, end, buf, len);
+    } else if (has(f, QVPN_FINDING_QM_STALL)) {
         snprintf(buf, len, "phase 2 failed: %s but no ESP", qvpn_ike_state_name(f->ike_state));
+    } else {
+        snprintf(buf, len, "phase 1 up (%s), capture ends before IPsec SAs were agreed",
+                 qvpn_ike_state_name(f->ike_state));
     }
 }

@@ -48,6 +48,8 @@ typedef struct qvpn_spi_count {
 } qvpn_spi_count;
 
 typedef struct qvpn_facts {
+    int64_t        stall_ns;        /* the stall timeout: IKE silence this long until the
+                                       capture ends is a stall, not the capture's end */
     uint32_t       first_frame;     /* the session's first frame */
     int64_t        start_rel_ns;    /* its frame.time_relative */
     bool           roles_guessed;   /* from the session */
@@ -61,6 +63,14 @@ typedef struct qvpn_facts {
     uint32_t       finding_count[QVPN_FINDING_COUNT];
     uint16_t       notify_type;     /* the latest cleartext error notify, 0 if none */
     uint8_t        alert_desc;      /* the latest cleartext fatal TLS alert */
+    bool           alert_from_client; /* ... and who sent it */
+    qvpn_ike_msg   refused_msg;     /* the request the latest IKE_REFUSED answered */
+    uint32_t       last_frame;      /* the session's last frame */
+    int64_t        last_rel_ns;
+    uint32_t       last_ike_frame;  /* its last IKE message: */
+    int64_t        last_ike_rel_ns;
+    qvpn_ike_msg   last_ike_msg;
+    qvpn_step      last_ike_step;
     int64_t        time_to_tunnel_ns; /* -1 until ESP flowed both ways */
     uint32_t       esp_out, esp_in; /* ESP packets client->gateway / gateway->client */
     qvpn_spi_count spis[QVPN_FACTS_SPIS]; /* per SPI and direction, first ones */
@@ -68,7 +78,7 @@ typedef struct qvpn_facts {
     uint16_t       tcp_ports[QVPN_FACTS_PORTS], udp_ports[QVPN_FACTS_PORTS]; /* gateway's */
 } qvpn_facts;
 
-void qvpn_facts_init(qvpn_facts *f);
+void qvpn_facts_init(qvpn_facts *f, int64_t stall_timeout_ns);
 
 /* Fold one frame of the session into its facts (frames in order). */
 void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r);
@@ -76,8 +86,10 @@ void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r);
 /* No IKE and no ESP: a login (or any TLS) that no IKE followed. */
 bool qvpn_facts_tls_only(const qvpn_facts *f);
 
-/* The session's verdict in one line: "connected", "stalled in MM_KEY_EXCH: ...". */
-void qvpn_facts_verdict(const qvpn_facts *f, char *buf, size_t len);
+/* The session's verdict in one line: "connected", "stalled in MM_KEY_EXCH: ...".
+ * capture_end_rel_ns: frame.time_relative of the capture's last frame (-1: unknown),
+ * to tell how long the capture went on after the last message. */
+void qvpn_facts_verdict(const qvpn_facts *f, int64_t capture_end_rel_ns, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -88,11 +88,32 @@ static const char *stall_cause(qvpn_ike_state st)
     }
 }
 
-static const char *notify_meaning(uint8_t version, uint16_t type)
+/* Phase 1 is still being negotiated on this frame: its notify speaks of phase 1. */
+static bool in_phase1(const qvpn_verdict *v)
+{
+    switch (v->step) {
+    case QVPN_STEP_IKE_MAIN:
+    case QVPN_STEP_IKE_AGGRESSIVE:
+    case QVPN_STEP_IKEV2_SA_INIT:
+        return true;
+    default:
+        return v->ike_state != QVPN_IKE_STATE_QM_IDLE && v->ike_state != QVPN_IKE_STATE_V2_READY &&
+               v->ike_state != QVPN_IKE_STATE_LOST && v->ike_state != QVPN_IKE_STATE_NONE;
+    }
+}
+
+static const char *notify_meaning(const qvpn_verdict *v, uint8_t version, uint16_t type)
 {
     switch (type) {
-    case 14: return "the proposals do not match: encryption, hash, DH group or lifetime "
-                    "(phase 1), or the transform set (phase 2)";
+    case 14:
+        if (in_phase1(v))
+            return "the phase-1 proposals do not match: encryption, hash, authentication, "
+                   "DH group or lifetime";
+        if (v->ike_state == QVPN_IKE_STATE_QM_IDLE || v->ike_state == QVPN_IKE_STATE_V2_READY)
+            return "the phase-2 proposals do not match: transform set (ESP encryption and "
+                   "integrity), PFS group or lifetime";
+        return "the proposals do not match: encryption, hash, DH group or lifetime "
+               "(phase 1), or the transform set (phase 2)";
     case 17: return version == 2 ? "the gateway wants another DH group; the initiator "
                                    "should retry with it"
                                  : "the key exchange data was rejected";
@@ -105,12 +126,23 @@ static const char *notify_meaning(uint8_t version, uint16_t type)
     }
 }
 
-static const char *alert_meaning(uint8_t desc)
+static bool is_certificate_alert(uint8_t desc)
 {
+    return desc == 42 || desc == 43 || desc == 44 || desc == 45 || desc == 46 || desc == 48;
+}
+
+static const char *alert_meaning(const qvpn_verdict *v)
+{
+    uint8_t desc = v->alert_desc;
+    if (v->from_client && is_certificate_alert(desc))
+        return "the client rejected the gateway's certificate (untrusted CA, expired, wrong "
+               "name): the client ended the connection";
+    if (v->from_client)
+        return "the client ended the TLS handshake";
     switch (desc) {
     case 40: case 70: case 71:
-        return "no common TLS version or cipher (QuickVPN 1.4 speaks TLS 1.0 with "
-               "3DES/RC4): login refused";
+        return "no common TLS version or cipher suite: compare the gateway's TLS "
+               "settings with the client's offer";
     case 42: case 43: case 44: case 45: case 46: case 48:
         return "a certificate was rejected: the login was refused at the TLS layer";
     default:
@@ -128,18 +160,22 @@ static void describe_stall(const qvpn_verdict *v, bool qm, char *obs, size_t ol,
 {
     const char *state = qvpn_ike_state_name(v->stall_state);
     bool retrans = v->findings & (1u << QVPN_FINDING_IKE_RETRANSMISSION);
+    if (retrans && v->ike_msg == QVPN_IKE_MSG_QM2) {
+        snprintf(obs, ol, "QM2 sent again %u times, %.1f s after QM3", v->sends, secs(v->gap_ns));
+        snprintf(inf, il, "the responder did not receive or accept QM3: its IPsec SAs are not "
+                          "installed (ESP will flow one way)");
+        return;
+    }
     if (retrans)
-        snprintf(obs, ol, "%s retransmitted in %s without an answer", qvpn_ike_msg_name(v->ike_msg),
-                 state);
+        snprintf(obs, ol, "%s sent %u times over %.1f s in %s, no answer",
+                 qvpn_ike_msg_name(v->ike_msg), v->sends, secs(v->gap_ns), state);
     else if (qm)
         snprintf(obs, ol, "no ESP %.1f s after phase 1 completed (%s)", secs(v->gap_ns), state);
     else
         snprintf(obs, ol, "no phase-1 progress for %.1f s in %s", secs(v->gap_ns), state);
     if (qm)
         snprintf(inf, il, "phase 1 is up but phase 2 fails: transform set or proxy IDs "
-                          "(crypto ACL) do not match%s",
-                 v->stall_state == QVPN_IKE_STATE_V2_READY
-                     ? ", or IKE_AUTH was refused (IKEv2 hides AUTHENTICATION_FAILED)" : "");
+                          "(crypto ACL) do not match");
     else
         snprintf(inf, il, "%s", stall_cause(v->stall_state));
 }
@@ -147,11 +183,15 @@ static void describe_stall(const qvpn_verdict *v, bool qm, char *obs, size_t ol,
 static void describe_rst_after_alert(const qvpn_verdict *v, char *obs, size_t ol,
                                      char *inf, size_t il)
 {
+    bool encrypted = v->alert_desc == QVPN_ALERT_ENCRYPTED;
     snprintf(obs, ol, "TCP RST from the %s %.6f s after a TLS %s alert", side(v),
-             secs(v->gap_ns), v->alert_desc == QVPN_ALERT_ENCRYPTED
-                 ? "encrypted" : qvpn_tls_alert_name(v->alert_desc));
-    snprintf(inf, il, "aborted, not closed: normal for QuickVPN gateways after a "
-                      "logout, a refused login after a fatal alert");
+             secs(v->gap_ns), encrypted ? "encrypted" : qvpn_tls_alert_name(v->alert_desc));
+    if (encrypted)
+        snprintf(inf, il, "an abortive close after the session's own close_notify, as QuickVPN "
+                          "gateways close a logout: harmless");
+    else
+        snprintf(inf, il, "the connection ended after the %s alert: it confirms the "
+                          "failed handshake", qvpn_tls_alert_name(v->alert_desc));
 }
 
 static void describe_mm_stall(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
@@ -176,14 +216,14 @@ static void describe_ike_notify(const qvpn_verdict *v, char *obs, size_t ol, cha
 {
     snprintf(obs, ol, "cleartext notify %s (%u) from the %s",
              qvpn_notify_name(ike_version(v), v->notify_type), v->notify_type, side(v));
-    snprintf(inf, il, "%s", notify_meaning(ike_version(v), v->notify_type));
+    snprintf(inf, il, "%s", notify_meaning(v, ike_version(v), v->notify_type));
 }
 
 static void describe_tls_alert(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
 {
     snprintf(obs, ol, "fatal TLS alert %s (%u) from the %s during the handshake",
              qvpn_tls_alert_name(v->alert_desc), v->alert_desc, side(v));
-    snprintf(inf, il, "%s", alert_meaning(v->alert_desc));
+    snprintf(inf, il, "%s", alert_meaning(v));
 }
 
 static void describe_esp_one_way(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
@@ -220,4 +260,47 @@ static void describe_ike_auth_failed(const qvpn_verdict *v, char *obs, size_t ol
              v->ike_len);
     snprintf(inf, il, "authentication refused (AUTHENTICATION_FAILED, encrypted in "
                       "IKEv2): check the PSK, certificate or EAP credentials");
+}
+
+static void describe_ike_refused(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
+{
+    switch (v->refused_msg) {
+    case QVPN_IKE_MSG_MM5:
+        snprintf(obs, ol, "MM5 answered by an encrypted Informational (%u bytes), not MM6",
+                 v->ike_len);
+        snprintf(inf, il, "the gateway could not verify MM5: the pre-shared keys differ "
+                          "(strongSwan PAYLOAD-MALFORMED, Cisco INVALID-HASH-INFORMATION)");
+        break;
+    case QVPN_IKE_MSG_QM1:
+        snprintf(obs, ol, "QM1 answered by an encrypted Informational (%u bytes), not QM2",
+                 v->ike_len);
+        snprintf(inf, il, "phase 2 refused: transform set (NO-PROPOSAL-CHOSEN) or proxy IDs / "
+                          "crypto ACL (INVALID-ID-INFORMATION) differ");
+        break;
+    default:
+        snprintf(obs, ol, "CREATE_CHILD_SA answered by a %u-byte message holding only a Notify",
+                 v->ike_len);
+        snprintf(inf, il, "the child SA was refused (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE, "
+                          "encrypted): check transform sets and traffic selectors");
+        break;
+    }
+}
+
+static void describe_ike_redirect(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
+{
+    snprintf(obs, ol, "the %s answered IKE_SA_INIT with a REDIRECT notify", side(v));
+    snprintf(inf, il, "the client is sent to another gateway (RFC 5685, load balancing): "
+                      "its next attempt goes there");
+}
+
+static void describe_ike_renegotiation(const qvpn_verdict *v, char *obs, size_t ol,
+                                       char *inf, size_t il)
+{
+    bool cookie = v->notify_type == 16390;
+    snprintf(obs, ol, "the %s answered IKE_SA_INIT with %s", side(v),
+             cookie ? "a COOKIE" : "INVALID_KE_PAYLOAD");
+    snprintf(inf, il, "%s", cookie ? "the gateway asks the client to repeat IKE_SA_INIT with "
+                                     "the cookie (it is under load): normal"
+                                   : "the gateway wants another Diffie-Hellman group: the client "
+                                     "retries with it, normal unless no retry follows");
 }

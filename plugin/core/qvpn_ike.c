@@ -32,6 +32,7 @@ typedef struct qvpn_exch {
     uint32_t first_frame[4];    /* first transmission of message n */
     int64_t  last_ts[4];        /* latest transmission of messages 2 and 3 */
     qvpn_req req;               /* latest transmission of the request */
+    uint8_t  resends_after_last; /* QM2 sent again after QM3 */
 } qvpn_exch;
 
 typedef struct qvpn_ike_sa {
@@ -43,7 +44,11 @@ typedef struct qvpn_ike_sa {
     qvpn_ike_state state;
     qvpn_req     msg[7];        /* latest transmission of MM1..MM6 / AM1..AM3 */
     uint32_t     first_frame[7];
+    int64_t      first_ts;      /* the SA's first message */
     GHashTable  *exchanges;     /* k=message ID, v=qvpn_exch* */
+    bool         qm_open;       /* a Quick Mode awaits its QM2: */
+    uint32_t     qm_open_msgid; /* ... this one */
+    qvpn_ike_msg refused;       /* the message an encrypted Informational refused */
 } qvpn_ike_sa;
 
 struct qvpn_ike_tracker {
@@ -133,6 +138,7 @@ static qvpn_ike_sa *sa_open(qvpn_ike_tracker *t, qvpn_ctx *c, qvpn_pair *pair)
     sa->sess = s;
     sa->initiator = src_init ? o->src : o->dst;
     sa->version = o->ike.version;
+    sa->first_ts = o->ts_ns;
     sa->exchanges = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     g_hash_table_insert(t->sas, &sa->key, sa);
     if (!s->had_ike) {
@@ -161,18 +167,32 @@ static qvpn_exch *exch_get(qvpn_ike_sa *sa, uint32_t msgid, bool create)
  * packet twice (SPAN ports, two capture points), not the peer repeating itself. */
 #define DUPLICATE_WINDOW_NS ((int64_t)200000000)
 
-/* The message repeats the one first sent in frame `original`, last sent at `prev_ts`. */
-static void mark_retransmission(qvpn_ctx *c, uint32_t original, int64_t prev_ts,
-                                qvpn_finding stall, qvpn_ike_state state)
+/* A stall is claimed on the second unanswered retransmission (the third
+ * transmission): after one resend an answer may still come in ordinary time, and
+ * often does (loss, a slow peer).  Responders' resends are no stall: they answer. */
+#define STALL_SENDS 3
+
+/* The message repeats the one first sent in frame `original`, last sent at `prev_ts`;
+ * req is the request it retransmits (NULL for a response).  False for a duplicate
+ * frame. */
+static bool mark_retransmission(qvpn_ctx *c, uint32_t original, int64_t prev_ts,
+                                qvpn_req *req, qvpn_finding stall, qvpn_ike_state state)
 {
     c->v.retrans_of = original;
     if (c->obs->ts_ns >= prev_ts && c->obs->ts_ns - prev_ts < DUPLICATE_WINDOW_NS)
-        return;                                 /* a duplicate frame: nothing to report */
+        return false;                           /* a duplicate frame: nothing to report */
     qvpn_finding_set(c, QVPN_FINDING_IKE_RETRANSMISSION);
-    if (stall != QVPN_FINDING_COUNT) {
+    if (req == NULL)
+        return true;
+    if (req->sends < UINT8_MAX)
+        req->sends++;
+    c->v.sends = req->sends;
+    c->v.gap_ns = c->obs->ts_ns - req->first_ts;
+    if (stall != QVPN_FINDING_COUNT && req->sends >= STALL_SENDS) {
         qvpn_finding_set(c, stall);
         c->v.stall_state = state;
     }
+    return true;
 }
 
 /* Every state change of an SA: the table's, then what phase 1 being up implies. */
@@ -180,10 +200,16 @@ static void sa_event(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_ike_event ev)
 {
     qvpn_sess *s = c->sess;
     qvpn_ike_state_apply(&sa->state, ev);
-    if (qvpn_ike_state_p1_up(sa->state) && !s->p1_done) {
+    if (!qvpn_ike_state_p1_up(sa->state))
+        return;
+    if (!s->p1_done) {
         s->p1_done = true;
         s->p1_done_ts = c->obs->ts_ns;
     }
+    /* The tunnel is built by the SA that reached phase 1 last before it came up,
+     * not by an earlier attempt that went nowhere. */
+    if (!s->tunnel_up)
+        s->tunnel_from_ts = sa->first_ts;
 }
 
 /* ---- IKEv1 phase 1 (Main and Aggressive Mode) ---- */
@@ -256,9 +282,11 @@ static void v1_phase1(qvpn_ctx *c, qvpn_ike_sa *sa)
     c->v.ike_msg = (aggressive ? QVPN_IKE_MSG_AM1 : QVPN_IKE_MSG_MM1) + (n - 1);
     bool request = from_init;       /* initiator messages are answered */
     if (retrans) {
-        mark_retransmission(c, sa->first_frame[n], sa->msg[n].ts, QVPN_FINDING_MM_STALL,
-                            sa->state);
-        c->v.gap_ns = o->ts_ns - sa->msg[n].ts;
+        /* Already refused by an encrypted Informational: that is the story, not a stall. */
+        qvpn_finding stall = sa->refused == c->v.ike_msg ? QVPN_FINDING_COUNT
+                                                         : QVPN_FINDING_MM_STALL;
+        mark_retransmission(c, sa->first_frame[n], sa->msg[n].ts, request ? &sa->msg[n] : NULL,
+                            stall, sa->state);
         if (request)
             qvpn_set_request(c, &sa->msg[n]);
         else
@@ -268,7 +296,7 @@ static void v1_phase1(qvpn_ctx *c, qvpn_ike_sa *sa)
     sa->first_frame[n] = o->frame;
     if (request) {
         sa->last_init = (uint8_t)n;
-        qvpn_set_request(c, &sa->msg[n]);
+        qvpn_new_request(c, &sa->msg[n]);
     } else {
         sa->last_resp = (uint8_t)n;
         sa->msg[n].frame = o->frame;
@@ -295,11 +323,15 @@ static void v1_quick(qvpn_ctx *c, qvpn_ike_sa *sa)
         ex->init_is_sa_init = from_sa_init;
         ex->last = n = 1;
         ex->first_frame[1] = o->frame;
-        qvpn_set_request(c, &ex->req);
+        qvpn_new_request(c, &ex->req);
+        sa->qm_open = true;
+        sa->qm_open_msgid = o->ike.msgid;
     } else if (from_sa_init == ex->init_is_sa_init) {   /* from the QM initiator */
         if (ex->last == 1) {
             n = 1;
-            mark_retransmission(c, ex->first_frame[1], ex->req.ts, QVPN_FINDING_QM_STALL,
+            mark_retransmission(c, ex->first_frame[1], ex->req.ts, &ex->req,
+                                sa->refused == QVPN_IKE_MSG_QM1 ? QVPN_FINDING_COUNT
+                                                                : QVPN_FINDING_QM_STALL,
                                 sa->state);
             qvpn_set_request(c, &ex->req);
         } else if (ex->last == 2) {
@@ -309,8 +341,8 @@ static void v1_quick(qvpn_ctx *c, qvpn_ike_sa *sa)
             c->v.sa_agreed = true;
         } else {
             n = 3;
-            mark_retransmission(c, ex->first_frame[3], ex->last_ts[3], QVPN_FINDING_COUNT,
-                                sa->state);
+            mark_retransmission(c, ex->first_frame[3], ex->last_ts[3], NULL,
+                                QVPN_FINDING_COUNT, sa->state);
             ex->last_ts[3] = o->ts_ns;
         }
     } else {                                            /* from the QM responder */
@@ -319,14 +351,66 @@ static void v1_quick(qvpn_ctx *c, qvpn_ike_sa *sa)
             ex->first_frame[2] = o->frame;
             ex->last_ts[2] = o->ts_ns;
             qvpn_set_response(c, &ex->req, QVPN_RTT_QM12);
+            if (sa->qm_open && sa->qm_open_msgid == o->ike.msgid)
+                sa->qm_open = false;
         } else {
             n = 2;
-            mark_retransmission(c, ex->first_frame[2], ex->last_ts[2], QVPN_FINDING_COUNT,
-                                sa->state);
+            bool real = mark_retransmission(c, ex->first_frame[2], ex->last_ts[2], NULL,
+                                            QVPN_FINDING_COUNT, sa->state);
             ex->last_ts[2] = o->ts_ns;
+            /* QM2 again although QM3 was sent: the responder did not get or accept
+             * QM3 (its SAs are not installed); twice is no crossing in flight. */
+            if (real && ex->last == 3 && ++ex->resends_after_last >= STALL_SENDS - 1) {
+                qvpn_finding_set(c, QVPN_FINDING_QM_STALL);
+                c->v.stall_state = sa->state;
+                c->v.sends = ex->resends_after_last;
+                c->v.gap_ns = o->ts_ns - ex->last_ts[3];
+            }
         }
     }
     c->v.ike_msg = QVPN_IKE_MSG_QM1 + (n - 1);
+}
+
+/* An encrypted Informational the responder sends while a request awaits its answer
+ * is the refusal of that request (strongSwan PAYLOAD-MALFORMED or Cisco
+ * INVALID-HASH-INFORMATION for MM5: the pre-shared keys differ; NO-PROPOSAL-CHOSEN
+ * or INVALID-ID-INFORMATION for QM1), encrypted.  A DPD exchange can look alike,
+ * but only after phase 1 and not this soon after a Quick Mode request. */
+#define REFUSAL_WINDOW_NS ((int64_t)5000000000)
+
+static void v1_refusal(qvpn_ctx *c, qvpn_ike_sa *sa)
+{
+    const qvpn_obs *o = c->obs;
+    bool from_init = qvpn_addr_eq(&o->src, &sa->initiator);
+    qvpn_req *req = NULL;
+    qvpn_ike_msg msg = QVPN_IKE_MSG_NONE;
+
+    if (!from_init && sa->state == QVPN_IKE_STATE_MM_KEY_EXCH && sa->last_init == 5 &&
+        sa->last_resp < 5) {
+        req = &sa->msg[5];
+        msg = QVPN_IKE_MSG_MM5;
+    } else if (sa->qm_open) {
+        qvpn_exch *ex = exch_get(sa, sa->qm_open_msgid, false);
+        if (ex && ex->last == 1 && from_init != ex->init_is_sa_init &&
+            o->ts_ns - ex->req.ts < REFUSAL_WINDOW_NS) {
+            req = &ex->req;
+            msg = QVPN_IKE_MSG_QM1;
+            sa->qm_open = false;
+        }
+    }
+    if (req == NULL || sa->refused == msg)
+        return;
+    sa->refused = msg;
+    qvpn_finding_set(c, QVPN_FINDING_IKE_REFUSED);
+    c->v.refused_msg = msg;
+    c->v.ike_len = o->ike.length;
+    qvpn_set_response(c, req, QVPN_RTT_NONE);
+}
+
+/* Windows AuthIP (MS-AIPS) runs its own exchanges in ISAKMP headers. */
+static bool is_authip(uint8_t exch)
+{
+    return exch >= 243 && exch <= 246;
 }
 
 static void v1_feed(qvpn_ctx *c, qvpn_ike_sa *sa)
@@ -339,10 +423,18 @@ static void v1_feed(qvpn_ctx *c, qvpn_ike_sa *sa)
     } else if (exch == QVPN_IKE_EXCH_INFO_V1) {
         c->v.step = QVPN_STEP_IKE_INFO;
         c->v.ike_msg = QVPN_IKE_MSG_INFO;
-        if (c->obs->ike.flags & QVPN_IKE_FLAG_V1_ENCRYPTED)
+        if (c->obs->ike.flags & QVPN_IKE_FLAG_V1_ENCRYPTED) {
+            v1_refusal(c, sa);
             sa_event(c, sa, QVPN_IKE_EV_INFO_ENCRYPTED);
+        }
+    } else if (exch == QVPN_IKE_EXCH_TRANSACTION) {
+        c->v.step = QVPN_STEP_IKE_TRANSACTION;  /* XAUTH, Mode Config: after phase 1 */
+        sa_event(c, sa, QVPN_IKE_EV_INFO_ENCRYPTED);
+    } else if (is_authip(exch)) {
+        c->v.step = QVPN_STEP_AUTHIP;           /* not analysed: no state claimed */
+        return;
     } else {
-        c->v.step = QVPN_STEP_IKE_OTHER;    /* Transaction (XAUTH), AuthIP, fuzz */
+        c->v.step = QVPN_STEP_IKE_OTHER;
     }
     sa_event(c, sa, QVPN_IKE_EV_UNPLACED);
 }
@@ -356,6 +448,7 @@ static qvpn_step v2_step(uint8_t exch)
     case QVPN_IKE_EXCH_AUTH:     return QVPN_STEP_IKEV2_AUTH;
     case QVPN_IKE_EXCH_CHILD_SA: return QVPN_STEP_IKEV2_CHILD_SA;
     case QVPN_IKE_EXCH_INFO_V2:  return QVPN_STEP_IKEV2_INFO;
+    case QVPN_IKE_EXCH_INTERMEDIATE: return QVPN_STEP_IKEV2_INTERMEDIATE;
     default:                     return QVPN_STEP_IKE_OTHER;
     }
 }
@@ -395,6 +488,15 @@ static bool has_notify(const qvpn_ike_obs *k, uint16_t type)
 #define V2_AUTH_MIN_LEN 120
 #define V2_PL_NOTIFY 41
 #define V2_PL_EAP 48
+#define V2_N_INVALID_KE 17
+#define V2_N_COOKIE 16390
+#define V2_N_REDIRECT 16407
+
+/* An IKEv2 fragment (RFC 7383): its siblings share the message ID. */
+static bool is_fragment(const qvpn_ike_obs *k)
+{
+    return (k->payloads & BIT64(QVPN_IKE_PL_V2_SKF)) != 0;
+}
 
 static bool v2_auth_too_short(const qvpn_ike_obs *k)
 {
@@ -407,12 +509,13 @@ static void v2_request(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     const qvpn_obs *o = c->obs;
     uint8_t exch = o->ike.exch;
     if (known && ex->last == 1 && ex->type == exch) {
+        if (is_fragment(&o->ike))           /* the next fragment, not the same message */
+            return;
         bool p1 = exch == QVPN_IKE_EXCH_SA_INIT || exch == QVPN_IKE_EXCH_AUTH;
         qvpn_finding stall = p1 ? QVPN_FINDING_MM_STALL
                            : exch == QVPN_IKE_EXCH_CHILD_SA ? QVPN_FINDING_QM_STALL
                                                             : QVPN_FINDING_COUNT;
-        mark_retransmission(c, ex->first_frame[1], ex->req.ts, stall, sa->state);
-        c->v.gap_ns = o->ts_ns - ex->req.ts;
+        mark_retransmission(c, ex->first_frame[1], ex->req.ts, &ex->req, stall, sa->state);
         qvpn_set_request(c, &ex->req);
         return;
     }
@@ -420,8 +523,10 @@ static void v2_request(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     ex->type = exch;
     ex->last = 1;
     ex->first_frame[1] = o->frame;
-    qvpn_set_request(c, &ex->req);
-    if (exch == QVPN_IKE_EXCH_SA_INIT) {
+    qvpn_new_request(c, &ex->req);
+    if (exch == QVPN_IKE_EXCH_CHILD_SA || exch == QVPN_IKE_EXCH_INFO_V2) {
+        sa_event(c, sa, QVPN_IKE_EV_V2_ESTABLISHED);    /* only an IKE SA sends these */
+    } else if (exch == QVPN_IKE_EXCH_SA_INIT) {
         sa_event(c, sa, QVPN_IKE_EV_V2_INIT_REQ);
         c->sess->p1_progress_ts = o->ts_ns;
     } else if (exch == QVPN_IKE_EXCH_AUTH) {
@@ -438,14 +543,16 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     if (!known || ex->last == 0) {          /* request not seen: capture started later */
         if (exch == QVPN_IKE_EXCH_AUTH || exch == QVPN_IKE_EXCH_CHILD_SA ||
             exch == QVPN_IKE_EXCH_INFO_V2)
-            sa_event(c, sa, QVPN_IKE_EV_V2_LATE_RESP);
+            sa_event(c, sa, QVPN_IKE_EV_V2_ESTABLISHED);
         /* Answered without a visible error: its child SA was agreed. */
         if (exch == QVPN_IKE_EXCH_AUTH || exch == QVPN_IKE_EXCH_CHILD_SA)
             c->v.sa_agreed = !has_error_notify(&o->ike);
         return;
     }
     if (ex->last == 2) {
-        mark_retransmission(c, ex->first_frame[2], ex->last_ts[2], QVPN_FINDING_COUNT, sa->state);
+        if (!is_fragment(&o->ike))
+            mark_retransmission(c, ex->first_frame[2], ex->last_ts[2], NULL,
+                                QVPN_FINDING_COUNT, sa->state);
         ex->last_ts[2] = o->ts_ns;
         return;
     }
@@ -453,8 +560,19 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     ex->first_frame[2] = o->frame;
     ex->last_ts[2] = o->ts_ns;
     qvpn_set_response(c, &ex->req, v2_rtt_kind(exch));
-    /* COOKIE (16390) and error notifies send the initiator back to IKE_SA_INIT. */
-    if (has_error_notify(&o->ike) || has_notify(&o->ike, 16390))
+    /* COOKIE and INVALID_KE_PAYLOAD ask the initiator to try again (RFC 7296 2.6,
+     * 1.2), REDIRECT to go to another gateway (RFC 5685): renegotiation, no error. */
+    if (exch == QVPN_IKE_EXCH_SA_INIT && has_notify(&o->ike, V2_N_REDIRECT)) {
+        qvpn_finding_set(c, QVPN_FINDING_IKE_REDIRECT);
+        return;
+    }
+    if (exch == QVPN_IKE_EXCH_SA_INIT &&
+        (has_notify(&o->ike, V2_N_COOKIE) || has_notify(&o->ike, V2_N_INVALID_KE))) {
+        qvpn_finding_set(c, QVPN_FINDING_IKE_RENEGOTIATION);
+        c->v.notify_type = has_notify(&o->ike, V2_N_COOKIE) ? V2_N_COOKIE : V2_N_INVALID_KE;
+        return;
+    }
+    if (has_error_notify(&o->ike))
         return;
     if (exch == QVPN_IKE_EXCH_SA_INIT) {
         sa_event(c, sa, QVPN_IKE_EV_V2_INIT_RESP);
@@ -465,6 +583,12 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
     } else if (exch == QVPN_IKE_EXCH_AUTH && o->ike.sk_inner != V2_PL_EAP) {
         sa_event(c, sa, QVPN_IKE_EV_V2_AUTH_RESP);  /* an EAP round is not the end of it */
         c->v.sa_agreed = true;                      /* IKE_AUTH carries the first child SA */
+    } else if (exch == QVPN_IKE_EXCH_CHILD_SA && v2_auth_too_short(&o->ike)) {
+        /* A lone encrypted Notify instead of SA, Nonce, TSi, TSr: NO_PROPOSAL_CHOSEN,
+         * TS_UNACCEPTABLE, ... the child SA was refused. */
+        qvpn_finding_set(c, QVPN_FINDING_IKE_REFUSED);
+        c->v.refused_msg = QVPN_IKE_MSG_V2_REQUEST;
+        c->v.ike_len = o->ike.length;
     } else if (exch == QVPN_IKE_EXCH_CHILD_SA) {
         c->v.sa_agreed = true;
     }
@@ -492,6 +616,8 @@ static void check_notify(qvpn_ctx *c)
 {
     const qvpn_ike_obs *k = &c->obs->ike;
     for (unsigned i = 0; i < k->n_notify && i < QVPN_MAX_NOTIFY; i++) {
+        if (c->v.ike_version == 2 && k->notify[i] == V2_N_INVALID_KE)
+            continue;                       /* a request to retry, not a refusal */
         if (k->notify[i] >= 1 && k->notify[i] < 16384) {
             qvpn_finding_set(c, QVPN_FINDING_IKE_NOTIFY);
             c->v.notify_type = k->notify[i];
@@ -512,6 +638,9 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
 {
     const qvpn_obs *o = c->obs;
     qvpn_ike_key key;
+    /* ISAKMP is version 1, IKEv2 version 2: anything else on UDP 500 is not IKE. */
+    if (o->ike.version != 1 && o->ike.version != 2)
+        return false;
     memset(&key, 0, sizeof(key));
     key.pair = qvpn_peers_pair(c->peers, &o->src, &o->dst, true);
     memcpy(key.ispi, o->ike.ispi, 8);
@@ -521,7 +650,7 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
         return false;
     c->sess = sa->sess;
     c->v.from_client = qvpn_addr_eq(&o->src, &sa->sess->pub.client);
-    bool v2 = o->ike.version == 2 || (o->ike.version == 0 && o->ike.exch >= 34);
+    bool v2 = o->ike.version == 2;
     c->v.ike_version = v2 ? 2 : 1;
     if (v2)
         v2_feed(c, sa);
@@ -533,6 +662,8 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
     c->v.ike_state = sa->state;
     if (sa->state != QVPN_IKE_STATE_LOST || s->ike_state == QVPN_IKE_STATE_NONE)
         s->ike_state = sa->state;
+    if (c->v.sa_agreed)
+        s->sa_agreed = true;
     check_notify(c);
     if (info_hidden(&o->ike))
         qvpn_session_ike_info(c, true);
@@ -547,9 +678,15 @@ void qvpn_ike_check_timeouts(qvpn_ctx *c)
     int64_t now = c->obs->ts_ns, limit = c->cfg->stall_timeout_ns;
     if (!s->had_ike)
         return;
-    if (c->v.findings & (1u << QVPN_FINDING_MM_STALL))
+    /* A refusal already tells why nothing progresses: no stall on top of it. */
+    const uint32_t refusal = QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED) |
+                             QVPN_FINDING_BIT(QVPN_FINDING_IKE_NOTIFY) |
+                             QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED);
+    if ((c->v.findings | s->facts.findings) & refusal)
+        s->p1_stall_reported = s->p2_stall_reported = true;
+    if (c->v.findings & QVPN_FINDING_BIT(QVPN_FINDING_MM_STALL))
         s->p1_stall_reported = true;
-    if (c->v.findings & (1u << QVPN_FINDING_QM_STALL))
+    if (c->v.findings & QVPN_FINDING_BIT(QVPN_FINDING_QM_STALL))
         s->p2_stall_reported = true;
     if (!s->p1_done && !s->p1_stall_reported && now - s->p1_progress_ts > limit) {
         s->p1_stall_reported = true;
@@ -557,7 +694,8 @@ void qvpn_ike_check_timeouts(qvpn_ctx *c)
         c->v.stall_state = s->ike_state;
         c->v.gap_ns = now - s->p1_progress_ts;
     }
-    if (s->p1_done && !s->esp_seen && !s->p2_stall_reported && now - s->p1_done_ts > limit) {
+    if (s->p1_done && !s->esp_seen && !s->sa_agreed && !s->p2_stall_reported &&
+        now - s->p1_done_ts > limit) {
         s->p2_stall_reported = true;
         qvpn_finding_set(c, QVPN_FINDING_QM_STALL);
         c->v.stall_state = s->ike_state;

@@ -47,8 +47,8 @@ static const struct {
                                                              /* a later round on a ready SA */
     { QVPN_IKE_EV_V2_AUTH_REQ, ANY, QVPN_IKE_STATE_V2_AUTH_SENT },  /* IDi, AUTH, SAi2, TS */
     { QVPN_IKE_EV_V2_AUTH_RESP, ANY, QVPN_IKE_STATE_V2_READY },     /* IDr, AUTH: SA up */
-    { QVPN_IKE_EV_V2_LATE_RESP, ANY, QVPN_IKE_STATE_V2_READY },     /* only an established
-                                                                       SA answers these */
+    { QVPN_IKE_EV_V2_ESTABLISHED, ANY, QVPN_IKE_STATE_V2_READY },   /* only an established
+                                                                       IKE SA sends these */
     /* Either version */
     { QVPN_IKE_EV_UNPLACED, QVPN_IKE_STATE_NONE, QVPN_IKE_STATE_LOST },
                                                              /* first message tells nothing */

@@ -20,8 +20,8 @@ typedef enum {
     QVPN_IKE_EV_V2_INIT_RESP,   /* IKE_SA_INIT answered, no error or COOKIE */
     QVPN_IKE_EV_V2_AUTH_REQ,    /* IKE_AUTH request */
     QVPN_IKE_EV_V2_AUTH_RESP,   /* IKE_AUTH answered: not a refusal, not an EAP round */
-    QVPN_IKE_EV_V2_LATE_RESP,   /* IKE_AUTH/CREATE_CHILD_SA/INFORMATIONAL response whose
-                                   request is not in the capture */
+    QVPN_IKE_EV_V2_ESTABLISHED, /* a CREATE_CHILD_SA or INFORMATIONAL message, or an
+                                   IKE_AUTH response whose request is not in the capture */
     QVPN_IKE_EV_UNPLACED,       /* the SA's first message tells nothing of its state */
     QVPN_IKE_EV_COUNT
 } qvpn_ike_event;

@@ -70,11 +70,13 @@ enum {
     QVPN_IKE_EXCH_MAIN_MODE   = 2,   /* IKEv1 Identity Protection */
     QVPN_IKE_EXCH_AGGRESSIVE  = 4,
     QVPN_IKE_EXCH_INFO_V1     = 5,
+    QVPN_IKE_EXCH_TRANSACTION = 6,   /* XAUTH, Mode Config (draft-ietf-ipsec-isakmp-mode-cfg) */
     QVPN_IKE_EXCH_QUICK_MODE  = 32,
     QVPN_IKE_EXCH_SA_INIT     = 34,  /* IKEv2 */
     QVPN_IKE_EXCH_AUTH        = 35,
     QVPN_IKE_EXCH_CHILD_SA    = 36,
-    QVPN_IKE_EXCH_INFO_V2     = 37
+    QVPN_IKE_EXCH_INFO_V2     = 37,
+    QVPN_IKE_EXCH_INTERMEDIATE = 43
 };
 
 /* isakmp.flags bits */

@@ -12,8 +12,11 @@
  *   login      IKE seen, no ESP, IKE silent >= the stall timeout   a new session (a
  *                                                                  re-login after a
  *                                                                  failed attempt)
+ *   login      a login refused by a TLS alert, no IKE              a new session (retry)
  *   login      otherwise                                           it
  *   IKE SA     none, or torn down                                  a new session
+ *   IKE SA     phase 1 not up, and it was refused, stalled, or     a new session (a
+ *              silent for RETRY_GAP                                retry, not a collision)
  *   IKE SA     otherwise                                           it
  *   ESP        none                                                a new session, roles
  *                                                                  guessed (mid-flow)
@@ -67,17 +70,38 @@ static qvpn_sess *session_new(qvpn_ctx *c, qvpn_pair *pair, const qvpn_addr *cli
     s->pub.gateway = *gateway;
     s->pub.roles_guessed = guessed;
     s->pub.facts = &s->facts;
-    qvpn_facts_init(&s->facts);
+    qvpn_facts_init(&s->facts, c->cfg->stall_timeout_ns);
     s->pair = pair;
     pair->current = s;
     g_ptr_array_add(ss->all, s);
     return s;
 }
 
+/* Two IKE SAs within this gap of each other are one attempt (both peers initiating,
+ * an IKEv2 retry with a new SPI after INVALID_KE); a new SA later is a new attempt
+ * once phase 1 failed.  Every stack waits longer than this before a new try. */
+#define RETRY_GAP_NS ((int64_t)1000000000)
+
+#define FAILED_P1 (QVPN_FINDING_BIT(QVPN_FINDING_MM_STALL) | QVPN_FINDING_BIT(QVPN_FINDING_IKE_NOTIFY) | \
+                   QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED) | QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED) | \
+                   QVPN_FINDING_BIT(QVPN_FINDING_IKE_REDIRECT))
+
+/* A new IKE SA joins the attempt unless that one's phase 1 already failed. */
+static bool ike_sa_joins(qvpn_ctx *c, qvpn_sess *s)
+{
+    if (s->teardown)
+        return false;
+    if (!s->had_ike || s->p1_done)
+        return true;
+    return !(s->facts.findings & FAILED_P1) && c->obs->ts_ns - s->last_ike_ts < RETRY_GAP_NS;
+}
+
 /* A login joins the session it is the logout of, or the one still negotiating. */
 static bool login_joins(qvpn_ctx *c, qvpn_sess *s)
 {
     int64_t now = c->obs->ts_ns;
+    if (!s->had_ike && (s->facts.findings & QVPN_FINDING_BIT(QVPN_FINDING_TLS_ALERT)))
+        return false;                               /* a new try after a refused login */
     if (s->teardown) {
         if (s->logout_seen || now - s->teardown_ts > c->cfg->logout_window_ns)
             return false;
@@ -97,7 +121,7 @@ qvpn_sess *qvpn_session_join(qvpn_ctx *c, qvpn_pair *pair, qvpn_join kind,
             return s;
         break;
     case QVPN_JOIN_IKE_SA:
-        if (s && !s->teardown)
+        if (s && ike_sa_joins(c, s))
             return s;
         break;
     case QVPN_JOIN_ESP:

@@ -36,6 +36,8 @@ typedef struct qvpn_sess {
     bool         p1_stall_reported; /* by timeout, once */
     bool         p2_stall_reported;
     qvpn_ike_state ike_state;       /* the latest SA's, "lost track" aside */
+    bool         sa_agreed;         /* IPsec SAs agreed (QM3, IKEv2 child SA) */
+    int64_t      tunnel_from_ts;    /* first message of the SA that built the tunnel */
     int64_t      first_ike_ts;
     int64_t      last_ike_ts;
     int64_t      p1_progress_ts;    /* last new phase-1 message */

@@ -23,6 +23,7 @@ struct qvpn_stats {
     qvpn_rtt_agg rtt[QVPN_RTT_COUNT];
     uint32_t     last_frame;
     bool         cap_hit;
+    int64_t      capture_end;
 };
 
 
@@ -31,6 +32,7 @@ qvpn_stats *qvpn_stats_new(void)
     qvpn_stats *st = g_new0(qvpn_stats, 1);
     st->sessions = g_ptr_array_new_with_free_func(g_free);
     st->by_id = g_hash_table_new(g_direct_hash, g_direct_equal);
+    st->capture_end = -1;
     return st;
 }
 
@@ -93,6 +95,11 @@ void qvpn_stats_add(qvpn_stats *st, const qvpn_tap_rec *rec)
         rtt_add(&st->rtt[v->rtt_kind], v->rtt_ns, rec->frame);
         rtt_add(&a->rtt[v->rtt_kind], v->rtt_ns, rec->frame);
     }
+}
+
+void qvpn_stats_capture_end(qvpn_stats *st, int64_t end_rel_ns)
+{
+    st->capture_end = end_rel_ns;
 }
 
 const qvpn_rtt_agg *qvpn_stats_rtt(const qvpn_stats *st, qvpn_rtt_kind kind)
@@ -324,15 +331,16 @@ static void columns_line(GString *out, const col_widths *w)
                            "Start (s)", "Phase", w->ike, "IKE state", "Tunnel (s)", "Verdict");
 }
 
-static void session_row(GString *out, const sess_agg *a, const col_widths *w)
+static void session_row(GString *out, const qvpn_stats *st, const sess_agg *a,
+                        const col_widths *w)
 {
     const qvpn_facts *f = facts_of(a);
-    char c[64], g[64], ports[64], ph[8], verdict[160], ttt[16];
+    char c[64], g[64], ports[64], ph[8], verdict[256], ttt[16];
     addr_str(&a->s->client, c, sizeof(c));
     addr_str(&a->s->gateway, g, sizeof(g));
     ports_str(f, ports, sizeof(ports));
     phases_str(f->phases, ph, sizeof(ph), true);
-    qvpn_facts_verdict(f, verdict, sizeof(verdict));
+    qvpn_facts_verdict(f, st->capture_end, verdict, sizeof(verdict));
     if (f->time_to_tunnel_ns >= 0)
         g_snprintf(ttt, sizeof(ttt), "%.6f", secs(f->time_to_tunnel_ns));
     else
@@ -358,7 +366,7 @@ void qvpn_stats_sessions_text(const qvpn_stats *st, const char *filter, GString 
     for (guint i = 0; i < st->sessions->len; i++) {
         const sess_agg *a = g_ptr_array_index(st->sessions, i);
         if (!is_tls_only(a)) {
-            session_row(out, a, &w);
+            session_row(out, st, a, &w);
             n_vpn++;
         }
     }
@@ -369,7 +377,7 @@ void qvpn_stats_sessions_text(const qvpn_stats *st, const char *filter, GString 
     for (guint i = 0; i < st->sessions->len; i++) {
         const sess_agg *a = g_ptr_array_index(st->sessions, i);
         if (is_tls_only(a)) {
-            session_row(out, a, &w);
+            session_row(out, st, a, &w);
             n_tls++;
         }
     }
@@ -380,14 +388,14 @@ void qvpn_stats_sessions_text(const qvpn_stats *st, const char *filter, GString 
     rule(out, '=', WIDTH);
 }
 
-static void session_json(GString *out, const sess_agg *a)
+static void session_json(GString *out, const qvpn_stats *st, const sess_agg *a)
 {
     const qvpn_facts *f = facts_of(a);
-    char c[64], g[64], ph[128], verdict[160];
+    char c[64], g[64], ph[128], verdict[256];
     addr_str(&a->s->client, c, sizeof(c));
     addr_str(&a->s->gateway, g, sizeof(g));
     phases_str(f->phases, ph, sizeof(ph), false);
-    qvpn_facts_verdict(f, verdict, sizeof(verdict));
+    qvpn_facts_verdict(f, st->capture_end, verdict, sizeof(verdict));
     g_string_append_printf(out, "{\"session\": %u, \"client\": \"%s\", \"gateway\": \"%s\", "
                            "\"roles_guessed\": %s, \"tls_only\": %s, \"start_frame\": %u, "
                            "\"start\": %.6f, \"tcp_ports\": [", a->s->id, c, g,
@@ -436,7 +444,7 @@ void qvpn_stats_sessions_json(const qvpn_stats *st, const char *filter, GString 
     for (guint i = 0; i < st->sessions->len; i++) {
         if (i)
             g_string_append(out, ", ");
-        session_json(out, g_ptr_array_index(st->sessions, i));
+        session_json(out, st, g_ptr_array_index(st->sessions, i));
     }
     g_string_append(out, "]}}\n");
 }

@@ -31,6 +31,10 @@ void        qvpn_stats_add(qvpn_stats *st, const qvpn_tap_rec *rec);
 
 const qvpn_rtt_agg *qvpn_stats_rtt(const qvpn_stats *st, qvpn_rtt_kind kind);
 
+/* frame.time_relative of the capture's last frame (the engine's clock), for verdicts
+ * that tell how long the capture went on after a session's last message; -1 unknown. */
+void qvpn_stats_capture_end(qvpn_stats *st, int64_t end_rel_ns);
+
 void qvpn_stats_rtt_text(const qvpn_stats *st, const char *filter, GString *out);
 void qvpn_stats_rtt_json(const qvpn_stats *st, const char *filter, GString *out);
 void qvpn_stats_sessions_text(const qvpn_stats *st, const char *filter, GString *out);

@@ -49,6 +49,7 @@ static void cli_draw(void *tapdata)
 {
     cli_listener *l = tapdata;
     GString *out = g_string_new(NULL);
+    qvpn_stats_capture_end(l->stats, qvpn_capture_end_ns());
     if (l->kind == TABLE_RTT && l->json)
         qvpn_stats_rtt_json(l->stats, l->filter, out);
     else if (l->kind == TABLE_RTT)

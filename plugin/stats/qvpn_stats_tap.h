@@ -5,6 +5,11 @@
 #ifndef QVPN_STATS_TAP_H
 #define QVPN_STATS_TAP_H
 
+#include <stdint.h>
+
 void qvpn_stats_register(void);
+
+/* plugin.c: frame.time_relative of the capture's last frame so far, -1 if none. */
+int64_t qvpn_capture_end_ns(void);
 
 #endif /* QVPN_STATS_TAP_H */

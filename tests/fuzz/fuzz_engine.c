@@ -237,9 +237,9 @@ static void check_session(const qvpn_engine *eng, const qvpn_session *s)
     char buf[192];
     CHECK(s->id >= 1 && s->id <= qvpn_engine_session_count(eng));
     CHECK(qvpn_engine_session(eng, s->id) == s);
-    qvpn_session_summary(s, buf, sizeof(buf));
+    qvpn_engine_summary(eng, s, buf, sizeof(buf));
     CHECK(memchr(buf, '\0', sizeof(buf)) != NULL);
-    qvpn_session_summary(s, buf, 1);
+    qvpn_engine_summary(eng, s, buf, 1);
     CHECK(buf[0] == '\0');
     qvpn_addr_to_str(&s->client, buf, sizeof(buf));
     qvpn_addr_to_str(&s->gateway, buf, 7);              /* truncated */
@@ -315,12 +315,12 @@ typedef struct run {
 } run;
 
 /* One truth: each session's facts are the fold of the verdicts the engine returned. */
-static void check_facts_are_the_fold(const run *a)
+static void check_facts_are_the_fold(const run *a, int64_t cfg_stall_ns)
 {
     uint32_t n = qvpn_engine_session_count(a->eng);
     qvpn_facts *fold = g_new(qvpn_facts, n + 1);
     for (uint32_t id = 0; id <= n; id++)
-        qvpn_facts_init(&fold[id]);
+        qvpn_facts_init(&fold[id], cfg_stall_ns);
     for (unsigned i = 0; i < a->n; i++) {
         const qvpn_verdict *v = a->verdicts[i];
         if (v && v->session) {
@@ -450,7 +450,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check_session(a.eng, s);
     }
     CHECK(qvpn_engine_session_count(a.eng) == qvpn_engine_session_count(b.eng));
-    check_facts_are_the_fold(&a);
+    check_facts_are_the_fold(&a, cfg.stall_timeout_ns);
     CHECK(qvpn_engine_session_count(a.eng) <= (cfg.max_sessions ? cfg.max_sessions : 1));
     for (unsigned k = 0; k < QVPN_RTT_COUNT + 1; k++)
         (void)qvpn_stats_rtt(st, (qvpn_rtt_kind)k);

@@ -53,6 +53,7 @@ static qvpn_obs base(fixture *fx, double t, int src, int dst, uint16_t sport, ui
     memset(&o, 0, sizeof(o));
     o.frame = ++fx->frame;
     o.ts_ns = (int64_t)(t * 1e9 + 0.5);
+    o.rel_ts_ns = o.ts_ns;
     o.src = ip4(src);
     o.dst = ip4(dst);
     o.sport = sport;
@@ -138,11 +139,15 @@ static const qvpn_verdict *esp(fixture *fx, double t, int src, int dst, uint32_t
 #define CT(x) BIT(QVPN_TLS_CT_##x)
 #define HS(x) BIT(QVPN_TLS_HS_##x)
 
+/* The engine of the running test, for assert_summary(). */
+static const qvpn_engine *current_engine;
+
 static void fx_setup(fixture *fx, gconstpointer data)
 {
     (void)data;
     qvpn_config_init(&fx->cfg);
     fx->eng = qvpn_engine_new(&fx->cfg);
+    current_engine = fx->eng;
     fx->frame = 0;
     fx->recs = g_array_new(FALSE, FALSE, sizeof(qvpn_rec));
 }
@@ -153,7 +158,7 @@ static void assert_facts_are_the_fold(fixture *fx)
     uint32_t n = qvpn_engine_session_count(fx->eng);
     qvpn_facts *fold = g_new(qvpn_facts, n + 1);
     for (uint32_t id = 1; id <= n; id++)
-        qvpn_facts_init(&fold[id]);
+        qvpn_facts_init(&fold[id], fx->cfg.stall_timeout_ns);
     for (guint i = 0; i < fx->recs->len; i++) {
         const qvpn_rec *r = &g_array_index(fx->recs, qvpn_rec, i);
         g_assert_cmpuint(r->v->session->id, <=, n);
@@ -162,8 +167,8 @@ static void assert_facts_are_the_fold(fixture *fx)
     for (uint32_t id = 1; id <= n; id++) {
         const qvpn_session *s = qvpn_engine_session(fx->eng, id);
         char a[160], b[160];
-        qvpn_session_summary(s, a, sizeof(a));
-        qvpn_facts_verdict(&fold[id], b, sizeof(b));
+        qvpn_engine_summary(fx->eng, s, a, sizeof(a));
+        qvpn_facts_verdict(&fold[id], qvpn_engine_capture_end(fx->eng), b, sizeof(b));
         g_assert_cmpstr(a, ==, b);
         g_assert_true(memcmp(s->facts, &fold[id], sizeof(qvpn_facts)) == 0);
     }
@@ -198,8 +203,8 @@ static void assert_describes(const qvpn_verdict *v, qvpn_finding f, const char *
 
 static void assert_summary(const qvpn_session *s, const char *want)
 {
-    char buf[128];
-    qvpn_session_summary(s, buf, sizeof(buf));
+    char buf[160];
+    qvpn_engine_summary(current_engine, s, buf, sizeof(buf));
     g_assert_cmpstr(buf, ==, want);
 }
 
@@ -320,19 +325,23 @@ static void test_mm5_retransmit(fixture *fx, gconstpointer data)
     m[3] = ike(fx, 1.2, GATEWAY, CLIENT, MM, 0x10, true, 0, 0, PL(KE));
     m[4] = ike(fx, 1.21, CLIENT, GATEWAY, MM, 0x10, true, 0, ENC, 0);
     g_assert_cmpuint(m[4]->findings, ==, 0);
+    /* One resend: an answer may still come in ordinary time. */
     const qvpn_verdict *r = ike(fx, 6.21, CLIENT, GATEWAY, MM, 0x10, true, 0, ENC, 0);
     g_assert_cmpint(r->ike_msg, ==, QVPN_IKE_MSG_MM5);
+    g_assert_cmpuint(r->findings, ==, BIT(QVPN_FINDING_IKE_RETRANSMISSION));
+    g_assert_cmpuint(r->retrans_of, ==, 5);
+    g_assert_cmpint(r->ike_state, ==, QVPN_IKE_STATE_MM_KEY_EXCH);
+    assert_describes(r, QVPN_FINDING_IKE_RETRANSMISSION, "frame 5", NULL);
+    assert_summary(r->session, "capture ends in MM_KEY_EXCH, 0.000 s after the last IKE "
+                               "message (MM5, frame 6)");
+
+    /* The second resend, 10 s after the first MM5: the stall. */
+    r = ike(fx, 11.21, CLIENT, GATEWAY, MM, 0x10, true, 0, ENC, 0);
     g_assert_cmpuint(r->findings, ==,
                      BIT(QVPN_FINDING_IKE_RETRANSMISSION) | BIT(QVPN_FINDING_MM_STALL));
     g_assert_cmpint(r->stall_state, ==, QVPN_IKE_STATE_MM_KEY_EXCH);
-    g_assert_cmpuint(r->retrans_of, ==, 5);
-    g_assert_cmpint(r->ike_state, ==, QVPN_IKE_STATE_MM_KEY_EXCH);
-
-    assert_describes(r, QVPN_FINDING_MM_STALL, "MM5 retransmitted in MM_KEY_EXCH", "pre-shared keys");
-    assert_describes(r, QVPN_FINDING_IKE_RETRANSMISSION, "frame 5", NULL);
-
-    r = ike(fx, 16.21, CLIENT, GATEWAY, MM, 0x10, true, 0, ENC, 0);
-    g_assert_true(r->findings & BIT(QVPN_FINDING_MM_STALL));
+    assert_describes(r, QVPN_FINDING_MM_STALL, "MM5 sent 3 times over 10.0 s in MM_KEY_EXCH",
+                     "pre-shared keys");
     assert_summary(r->session, "stalled in MM_KEY_EXCH: pre-shared key mismatch?");
 }
 
@@ -353,9 +362,9 @@ static void test_duplicate_frames(fixture *fx, gconstpointer data)
     g_assert_cmpint(v->ike_msg, ==, QVPN_IKE_MSG_MM3);
     /* A real retransmission two seconds later still counts. */
     v = ike(fx, 3.06, CLIENT, GATEWAY, MM, 0x18, true, 0, 0, PL(KE));
-    g_assert_cmpuint(v->findings, ==,
-                     BIT(QVPN_FINDING_IKE_RETRANSMISSION) | BIT(QVPN_FINDING_MM_STALL));
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_RETRANSMISSION));
     g_assert_cmpuint(v->retrans_of, ==, 5);
+    g_assert_cmpuint(v->sends, ==, 2);
 }
 
 static void test_mm1_no_answer(fixture *fx, gconstpointer data)
@@ -364,15 +373,22 @@ static void test_mm1_no_answer(fixture *fx, gconstpointer data)
     const qvpn_verdict *v = ike(fx, 0.0, CLIENT, GATEWAY, MM, 0x20, false, 0, 0, PL(SA));
     g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_MM_NO_STATE);
     v = ike(fx, 2.0, CLIENT, GATEWAY, MM, 0x20, false, 0, 0, PL(SA));
+    g_assert_false(v->findings & BIT(QVPN_FINDING_MM_STALL));
+    v = ike(fx, 6.0, CLIENT, GATEWAY, MM, 0x20, false, 0, 0, PL(SA));
     g_assert_true(v->findings & BIT(QVPN_FINDING_MM_STALL));
     g_assert_cmpint(v->stall_state, ==, QVPN_IKE_STATE_MM_NO_STATE);
     g_assert_cmpint(v->ike_msg, ==, QVPN_IKE_MSG_MM1);
     g_assert_cmpint(v->rtt_kind, ==, QVPN_RTT_NONE);
     assert_describes(v, QVPN_FINDING_MM_STALL, NULL, "UDP 500 blocked");
     /* The late answer still links to the latest MM1 and measures from it. */
-    v = ike(fx, 2.1, GATEWAY, CLIENT, MM, 0x20, true, 0, 0, PL(SA));
-    g_assert_cmpuint(v->response_to, ==, 2);
+    v = ike(fx, 6.1, GATEWAY, CLIENT, MM, 0x20, true, 0, 0, PL(SA));
+    g_assert_cmpuint(v->response_to, ==, 3);
     assert_rtt(v, QVPN_RTT_MM12, 100000);
+    /* The responder repeating MM2 is an answer, never a stall. */
+    for (int i = 0; i < 4; i++) {
+        v = ike(fx, 8.1 + 2 * i, GATEWAY, CLIENT, MM, 0x20, true, 0, 0, PL(SA));
+        g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_RETRANSMISSION));
+    }
 }
 
 static void test_stall_by_timeout(fixture *fx, gconstpointer data)
@@ -403,6 +419,9 @@ static void test_qm_stall(fixture *fx, gconstpointer data)
     main_mode(fx, 0.0, 0x40, m);
     ike(fx, 1.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_QUICK_MODE, 0x40, true, 9, ENC, 0);
     v = ike(fx, 3.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_QUICK_MODE, 0x40, true, 9, ENC, 0);
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_RETRANSMISSION));
+    assert_summary(v->session, "phase 1 up (QM_IDLE), capture ends before IPsec SAs were agreed");
+    v = ike(fx, 7.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_QUICK_MODE, 0x40, true, 9, ENC, 0);
     g_assert_cmpuint(v->findings, ==,
                      BIT(QVPN_FINDING_IKE_RETRANSMISSION) | BIT(QVPN_FINDING_QM_STALL));
     g_assert_cmpint(v->ike_msg, ==, QVPN_IKE_MSG_QM1);
@@ -465,7 +484,7 @@ static void test_ikev2(fixture *fx, gconstpointer data)
     g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_V2_INIT_SENT);
     g_assert_cmpint(v->ike_msg, ==, QVPN_IKE_MSG_V2_REQUEST);
     v = v2(fx, 1.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_SA_INIT, 0, true, false);
-    g_assert_true(v->findings & BIT(QVPN_FINDING_MM_STALL));
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_RETRANSMISSION));
     g_assert_cmpuint(v->retrans_of, ==, 1);
     v = v2(fx, 1.03, GATEWAY, CLIENT, QVPN_IKE_EXCH_SA_INIT, 0, false, true);
     assert_rtt(v, QVPN_RTT_V2_SA_INIT, 30000);
@@ -629,7 +648,8 @@ static void test_relogin_after_failed_ike(fixture *fx, gconstpointer data)
     ike(fx, 8.0, CLIENT, GATEWAY, MM, 0xc0, false, 0, 0, PL(SA));
     login(fx, 40.0, 3001, l);
     g_assert_cmpuint(l[0]->session->id, ==, 2);
-    assert_summary(qvpn_engine_session(fx->eng, 1), "stalled in MM_NO_STATE: gateway not answering?");
+    assert_summary(qvpn_engine_session(fx->eng, 1), "stalled in MM_NO_STATE: gateway not "
+                   "answering? (no IKE for the last 37.1 s of the capture)");
 }
 
 static void test_peers_isolated(fixture *fx, gconstpointer data)
@@ -652,6 +672,7 @@ static void test_session_cap(fixture *fx, gconstpointer data)
     qvpn_engine_free(fx->eng);
     fx->cfg.max_sessions = 2;
     fx->eng = qvpn_engine_new(&fx->cfg);
+    current_engine = fx->eng;
     g_assert_nonnull(ike(fx, 0.0, 3, GATEWAY, MM, 1, false, 0, 0, PL(SA)));
     g_assert_nonnull(ike(fx, 0.0, 4, GATEWAY, MM, 2, false, 0, 0, PL(SA)));
     const qvpn_verdict *v = ike(fx, 0.0, 5, GATEWAY, MM, 3, false, 0, 0, PL(SA));
@@ -686,9 +707,11 @@ static void test_hostile_obs(fixture *fx, gconstpointer data)
     g_assert_null(qvpn_engine_feed(fx->eng, NULL));
     o = base(fx, 0.0, CLIENT, GATEWAY, 500, 500);
     o.ike.present = true;
-    o.ike.version = 7;                                      /* bogus */
+    o.ike.version = 7;                                      /* bogus: not IKE */
     o.ike.exch = 255;
     o.ike.n_notify = 200;                                   /* lies about its array */
+    g_assert_null(feed(fx, &o));
+    o.ike.version = 1;
     const qvpn_verdict *v = feed(fx, &o);
     g_assert_nonnull(v);
     g_assert_cmpint(v->step, ==, QVPN_STEP_IKE_OTHER);
@@ -706,29 +729,227 @@ static void test_hostile_obs(fixture *fx, gconstpointer data)
     qvpn_engine_free(NULL);
 }
 
+
+/* ---- what a passive observer may claim (issue "tell the truth") ---- */
+
+static const qvpn_verdict *v2_msg(fixture *fx, double t, int src, uint8_t exch, uint32_t msgid,
+                                  bool response, uint64_t payloads, uint8_t inner,
+                                  uint32_t len, uint16_t notify_type)
+{
+    qvpn_obs o = base(fx, t, src, src == CLIENT ? GATEWAY : CLIENT, 500, 500);
+    o.ike.present = true;
+    o.ike.version = 2;
+    o.ike.exch = exch;
+    o.ike.flags = (uint8_t)((src == CLIENT ? QVPN_IKE_FLAG_V2_INITIATOR : 0) |
+                            (response ? QVPN_IKE_FLAG_V2_RESPONSE : 0));
+    memset(o.ike.ispi, 0x90, 8);
+    if (exch != QVPN_IKE_EXCH_SA_INIT || response)
+        memset(o.ike.rspi, 0x91, 8);
+    o.ike.msgid = msgid;
+    o.ike.payloads = payloads;
+    o.ike.sk_inner = inner;
+    o.ike.length = len;
+    if (notify_type) {
+        o.ike.notify[0] = notify_type;
+        o.ike.n_notify = 1;
+    }
+    return feed(fx, &o);
+}
+
+static void test_mm5_refused_by_informational(fixture *fx, gconstpointer data)
+{
+    const qvpn_verdict *v;
+    (void)data;
+    ike(fx, 1.0, CLIENT, GATEWAY, MM, 0x11, false, 0, 0, PL(SA));
+    ike(fx, 1.05, GATEWAY, CLIENT, MM, 0x11, true, 0, 0, PL(SA));
+    ike(fx, 1.06, CLIENT, GATEWAY, MM, 0x11, true, 0, 0, PL(KE));
+    ike(fx, 1.2, GATEWAY, CLIENT, MM, 0x11, true, 0, 0, PL(KE));
+    ike(fx, 1.21, CLIENT, GATEWAY, MM, 0x11, true, 0, ENC, 0);
+    v = ike(fx, 1.25, GATEWAY, CLIENT, QVPN_IKE_EXCH_INFO_V1, 0x11, true, 7, ENC, 0);
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_REFUSED));
+    g_assert_cmpuint(v->response_to, ==, 5);
+    assert_describes(v, QVPN_FINDING_IKE_REFUSED, "MM5 answered by an encrypted Informational",
+                     "pre-shared keys differ");
+    /* Every MM5 answered so: the resends are no "stall without an answer". */
+    for (int i = 0; i < 3; i++) {
+        v = ike(fx, 5.21 + 4 * i, CLIENT, GATEWAY, MM, 0x11, true, 0, ENC, 0);
+        g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_RETRANSMISSION));
+        ike(fx, 5.25 + 4 * i, GATEWAY, CLIENT, QVPN_IKE_EXCH_INFO_V1, 0x11, true, 8 + i, ENC, 0);
+    }
+    assert_summary(v->session, "phase 1 refused after MM5: pre-shared key mismatch");
+}
+
+static void test_qm_refused_by_informational(fixture *fx, gconstpointer data)
+{
+    const qvpn_verdict *m[6], *v;
+    (void)data;
+    main_mode(fx, 0.0, 0x42, m);
+    ike(fx, 1.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_QUICK_MODE, 0x42, true, 9, ENC, 0);
+    v = ike(fx, 1.1, GATEWAY, CLIENT, QVPN_IKE_EXCH_INFO_V1, 0x42, true, 10, ENC, 0);
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_REFUSED));
+    g_assert_cmpint(v->refused_msg, ==, QVPN_IKE_MSG_QM1);
+    /* The client deletes the ISAKMP SA: before any ESP, that is no teardown. */
+    v = ike(fx, 1.2, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V1, 0x42, true, 11, ENC, 0);
+    g_assert_cmpuint(v->findings, ==, 0);
+    g_assert_cmpint(v->phase, ==, QVPN_PHASE_POLICY);
+    assert_summary(v->session, "phase 2 refused (encrypted reply to QM1): transform set or "
+                               "proxy IDs?");
+}
+
+static void test_qm3_not_accepted(fixture *fx, gconstpointer data)
+{
+    const qvpn_verdict *m[6], *v;
+    (void)data;
+    main_mode(fx, 0.0, 0x43, m);
+    ike(fx, 1.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_QUICK_MODE, 0x43, true, 9, ENC, 0);
+    ike(fx, 1.1, GATEWAY, CLIENT, QVPN_IKE_EXCH_QUICK_MODE, 0x43, true, 9, ENC, 0);
+    v = ike(fx, 1.11, CLIENT, GATEWAY, QVPN_IKE_EXCH_QUICK_MODE, 0x43, true, 9, ENC, 0);
+    g_assert_true(v->sa_agreed);
+    v = ike(fx, 11.1, GATEWAY, CLIENT, QVPN_IKE_EXCH_QUICK_MODE, 0x43, true, 9, ENC, 0);
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_RETRANSMISSION));
+    v = ike(fx, 21.1, GATEWAY, CLIENT, QVPN_IKE_EXCH_QUICK_MODE, 0x43, true, 9, ENC, 0);
+    g_assert_cmpuint(v->findings, ==,
+                     BIT(QVPN_FINDING_IKE_RETRANSMISSION) | BIT(QVPN_FINDING_QM_STALL));
+    assert_describes(v, QVPN_FINDING_QM_STALL, "QM2 sent again 2 times", "QM3");
+}
+
+static void test_v2_no_false_alarms(fixture *fx, gconstpointer data)
+{
+    const qvpn_verdict *v;
+    (void)data;
+    /* INVALID_KE_PAYLOAD then a retry with the right group: a Note, no Warning. */
+    v2_msg(fx, 0.0, CLIENT, QVPN_IKE_EXCH_SA_INIT, 0, false, PL(V2_SA), 0, 300, 0);
+    v = v2_msg(fx, 0.01, GATEWAY, QVPN_IKE_EXCH_SA_INIT, 0, true, PL(NOTIFY), 0, 38, 17);
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_RENEGOTIATION));
+    g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_V2_INIT_SENT);
+    v2_msg(fx, 0.02, CLIENT, QVPN_IKE_EXCH_SA_INIT, 0, false, PL(V2_SA), 0, 300, 0);
+    v = v2_msg(fx, 0.03, GATEWAY, QVPN_IKE_EXCH_SA_INIT, 0, true, PL(V2_SA), 0, 300, 0);
+    g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_V2_INIT_DONE);
+    /* IKE_AUTH in fragments sharing one message ID: no retransmission. */
+    v2_msg(fx, 0.05, CLIENT, QVPN_IKE_EXCH_AUTH, 1, false, PL(V2_SKF), 0, 600, 0);
+    v = v2_msg(fx, 0.05, CLIENT, QVPN_IKE_EXCH_AUTH, 1, false, PL(V2_SKF), 0, 600, 0);
+    g_assert_cmpuint(v->findings, ==, 0);
+    v = v2_msg(fx, 0.1, GATEWAY, QVPN_IKE_EXCH_AUTH, 1, true, PL(V2_SK), 36, 300, 0);
+    g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_V2_READY);
+    g_assert_true(v->sa_agreed);
+    /* An IKE-only capture: DPD 20 s later is no "phase 2 fails". */
+    v = v2_msg(fx, 20.0, CLIENT, QVPN_IKE_EXCH_INFO_V2, 2, false, PL(V2_SK), 0, 80, 0);
+    g_assert_cmpuint(v->findings, ==, 0);
+    v = v2_msg(fx, 20.001, GATEWAY, QVPN_IKE_EXCH_INFO_V2, 2, true, PL(V2_SK), 0, 80, 0);
+    g_assert_cmpuint(v->findings, ==, 0);
+    /* A CREATE_CHILD_SA answered by a lone Notify: refused. */
+    v2_msg(fx, 30.0, CLIENT, QVPN_IKE_EXCH_CHILD_SA, 3, false, PL(V2_SK), 33, 400, 0);
+    v = v2_msg(fx, 30.01, GATEWAY, QVPN_IKE_EXCH_CHILD_SA, 3, true, PL(V2_SK), 41, 80, 0);
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_REFUSED));
+    assert_summary(v->session, "IPsec SAs agreed, no ESP seen (no traffic, or ESP not captured); "
+                               "a later CREATE_CHILD_SA was refused");
+}
+
+static void test_v2_redirect(fixture *fx, gconstpointer data)
+{
+    const qvpn_verdict *v;
+    (void)data;
+    v2_msg(fx, 0.0, CLIENT, QVPN_IKE_EXCH_SA_INIT, 0, false, PL(V2_SA), 0, 300, 0);
+    v = v2_msg(fx, 0.01, GATEWAY, QVPN_IKE_EXCH_SA_INIT, 0, true, PL(NOTIFY), 0, 60, 16407);
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_REDIRECT));
+    g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_V2_INIT_SENT);
+    assert_summary(v->session, "redirected to another gateway (IKEv2 REDIRECT)");
+}
+
+static void test_v2_other_sa_keeps_ready(fixture *fx, gconstpointer data)
+{
+    const qvpn_verdict *v;
+    qvpn_obs o;
+    (void)data;
+    /* A CREATE_CHILD_SA of an IKE SA whose start is not in the capture: READY. */
+    o = base(fx, 0.0, CLIENT, GATEWAY, 500, 500);
+    o.ike.present = true;
+    o.ike.version = 2;
+    o.ike.exch = QVPN_IKE_EXCH_INFO_V2;
+    o.ike.flags = QVPN_IKE_FLAG_V2_INITIATOR;
+    memset(o.ike.ispi, 0x95, 8);
+    memset(o.ike.rspi, 0x96, 8);
+    o.ike.msgid = 7;
+    o.ike.payloads = PL(V2_SK);
+    v = feed(fx, &o);
+    g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_V2_READY);
+}
+
+static void test_retry_is_a_new_attempt(fixture *fx, gconstpointer data)
+{
+    const qvpn_verdict *v, *m[6];
+    (void)data;
+    /* MM5 refused, then 5 s later a new IKE SA that succeeds: two attempts. */
+    ike(fx, 1.0, CLIENT, GATEWAY, MM, 0x12, false, 0, 0, PL(SA));
+    ike(fx, 1.05, GATEWAY, CLIENT, MM, 0x12, true, 0, 0, PL(SA));
+    ike(fx, 1.06, CLIENT, GATEWAY, MM, 0x12, true, 0, 0, PL(KE));
+    ike(fx, 1.2, GATEWAY, CLIENT, MM, 0x12, true, 0, 0, PL(KE));
+    v = ike(fx, 1.21, CLIENT, GATEWAY, MM, 0x12, true, 0, ENC, 0);
+    ike(fx, 1.25, GATEWAY, CLIENT, QVPN_IKE_EXCH_INFO_V1, 0x12, true, 7, ENC, 0);
+    main_mode(fx, 6.0, 0x13, m);
+    g_assert_cmpuint(m[0]->session->id, ==, 2);
+    g_assert_cmpuint(v->session->id, ==, 1);
+    ike(fx, 6.8, CLIENT, GATEWAY, QVPN_IKE_EXCH_QUICK_MODE, 0x13, true, 9, ENC, 0);
+    ike(fx, 6.9, GATEWAY, CLIENT, QVPN_IKE_EXCH_QUICK_MODE, 0x13, true, 9, ENC, 0);
+    ike(fx, 6.91, CLIENT, GATEWAY, QVPN_IKE_EXCH_QUICK_MODE, 0x13, true, 9, ENC, 0);
+    esp(fx, 7.0, CLIENT, GATEWAY, 0x51);
+    v = esp(fx, 7.1, GATEWAY, CLIENT, 0x52);
+    /* Time to tunnel from the attempt that built it. */
+    g_assert_cmpint(v->time_to_tunnel_ns, ==, 1100000000);
+    assert_summary(qvpn_engine_session(fx->eng, 1), "phase 1 refused after MM5: pre-shared key mismatch");
+    assert_summary(qvpn_engine_session(fx->eng, 2), "connected");
+    /* Both peers initiating at once (an SA collision): one attempt. */
+    ike(fx, 100.0, CLIENT, 3, MM, 0x14, false, 0, 0, PL(SA));
+    v = ike(fx, 100.01, 3, CLIENT, MM, 0x15, false, 0, 0, PL(SA));
+    g_assert_cmpuint(v->session->id, ==, 3);
+}
+
+static void test_login_retry(fixture *fx, gconstpointer data)
+{
+    const qvpn_verdict *v;
+    (void)data;
+    tcp(fx, 0.0, CLIENT, GATEWAY, 4000, 443, SYN, 0, 0, 0);
+    tcp(fx, 0.1, GATEWAY, CLIENT, 443, 4000, SYN | ACK, 0, 0, 0);
+    v = alert(fx, 0.3, CLIENT, GATEWAY, 4000, 443, 2, 46);
+    assert_describes(v, QVPN_FINDING_TLS_ALERT, "from the client", "rejected the gateway's certificate");
+    v = tcp(fx, 0.31, CLIENT, GATEWAY, 4000, 443, QVPN_TCP_RST, 0, 0, 0);
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_RST_AFTER_ALERT));
+    assert_describes(v, QVPN_FINDING_RST_AFTER_ALERT, "from the client", "certificate_unknown");
+    v = tcp(fx, 7.7, CLIENT, GATEWAY, 4001, 443, SYN, 0, 0, 0);
+    g_assert_cmpuint(v->session->id, ==, 2);
+    assert_summary(qvpn_engine_session(fx->eng, 1), "client ended the login: TLS alert "
+                                                    "certificate_unknown");
+}
+
 /* Wireshark cuts expert messages at ITEM_LABEL_LENGTH (240): every text, with the
  * widest values, must fit in "title: observed. Inferred: inferred". */
 static void test_texts_fit(void)
 {
+    static const qvpn_ike_msg msgs[] = { QVPN_IKE_MSG_V2_RESPONSE, QVPN_IKE_MSG_QM2,
+                                         QVPN_IKE_MSG_MM5, QVPN_IKE_MSG_QM1 };
+    static const uint8_t alerts[] = { 40, 46, QVPN_ALERT_ENCRYPTED };
     qvpn_session s = { .id = 4000000000u };
-    for (int st = 0; st < QVPN_IKE_STATE_COUNT; st++) {
-        for (int retrans = 0; retrans < 2; retrans++) {
-            qvpn_verdict v = {
-                .session = &s, .ike_msg = QVPN_IKE_MSG_V2_RESPONSE,
-                .stall_state = (qvpn_ike_state)st, .retrans_of = 4000000000u,
-                .gap_ns = INT64_C(9000000000000000000), .time_to_tunnel_ns = INT64_C(9000000000000000000),
-                .esp_count = 4000000000u, .ike_len = 4000000000u, .notify_type = 14,
-                .alert_desc = 40, .findings = retrans ? BIT(QVPN_FINDING_IKE_RETRANSMISSION) : 0,
-            };
-            for (int f = 0; f < QVPN_FINDING_COUNT; f++) {
-                char obs[256], inf[256];
-                qvpn_finding_describe(&v, (qvpn_finding)f, obs, sizeof(obs), inf, sizeof(inf));
-                size_t n = strlen(qvpn_finding_title((qvpn_finding)f)) + 2 + strlen(obs) +
-                           strlen(". Inferred: ") + strlen(inf);
-                if (n >= 240)
-                    g_test_message("finding %d state %d: %zu chars: %s / %s", f, st, n, obs, inf);
-                g_assert_cmpuint(n, <, 240);
-            }
+    for (int st = 0; st < QVPN_IKE_STATE_COUNT; st++)
+    for (int retrans = 0; retrans < 2; retrans++)
+    for (size_t m = 0; m < G_N_ELEMENTS(msgs); m++)
+    for (size_t a = 0; a < G_N_ELEMENTS(alerts); a++)
+    for (int cli = 0; cli < 2; cli++) {
+        qvpn_verdict v = {
+            .session = &s, .ike_msg = msgs[m], .refused_msg = msgs[(m + 1) % 4],
+            .stall_state = (qvpn_ike_state)st, .ike_state = (qvpn_ike_state)st,
+            .retrans_of = 4000000000u, .sends = 255, .from_client = cli,
+            .gap_ns = INT64_C(9000000000000000000), .time_to_tunnel_ns = INT64_C(9000000000000000000),
+            .esp_count = 4000000000u, .ike_len = 4000000000u, .notify_type = 14,
+            .alert_desc = alerts[a], .findings = retrans ? BIT(QVPN_FINDING_IKE_RETRANSMISSION) : 0,
+        };
+        for (int f = 0; f < QVPN_FINDING_COUNT; f++) {
+            char obs[256], inf[256];
+            qvpn_finding_describe(&v, (qvpn_finding)f, obs, sizeof(obs), inf, sizeof(inf));
+            size_t n = strlen(qvpn_finding_title((qvpn_finding)f)) + 2 + strlen(obs) +
+                       strlen(". Inferred: ") + strlen(inf);
+            if (n >= 240)
+                g_printerr("finding %d state %d: %zu chars: %s / %s\n", f, st, n, obs, inf);
+            g_assert_cmpuint(n, <, 240);
         }
     }
     for (uint16_t t = 1; t < 64; t++) {
@@ -800,6 +1021,14 @@ int main(int argc, char **argv)
     ADD("/qvpn/session/cap", test_session_cap);
     ADD("/qvpn/verdict/shared", test_shared_verdicts);
     ADD("/qvpn/robust/hostile_obs", test_hostile_obs);
+    ADD("/qvpn/truth/mm5_refused_by_informational", test_mm5_refused_by_informational);
+    ADD("/qvpn/truth/qm_refused_by_informational", test_qm_refused_by_informational);
+    ADD("/qvpn/truth/qm3_not_accepted", test_qm3_not_accepted);
+    ADD("/qvpn/truth/v2_no_false_alarms", test_v2_no_false_alarms);
+    ADD("/qvpn/truth/v2_redirect", test_v2_redirect);
+    ADD("/qvpn/truth/v2_other_sa_keeps_ready", test_v2_other_sa_keeps_ready);
+    ADD("/qvpn/truth/retry_is_a_new_attempt", test_retry_is_a_new_attempt);
+    ADD("/qvpn/truth/login_retry", test_login_retry);
     g_test_add_func("/qvpn/names", test_names);
     g_test_add_func("/qvpn/texts_fit", test_texts_fit);
     return g_test_run();
