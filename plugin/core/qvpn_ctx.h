@@ -30,6 +30,7 @@ typedef struct qvpn_ctx {
     struct qvpn_sess     *sess;       /* the session the frame joined */
     qvpn_verdict        **link_slot;  /* where to store this frame's stored verdict */
     qvpn_verdict         *answer;     /* request whose response_in this frame fills */
+    bool                  repeats_last; /* IKE: the same message as its SA's previous frame */
 } qvpn_ctx;
 
 static inline void qvpn_finding_set(qvpn_ctx *c, qvpn_finding f)

@@ -137,10 +137,16 @@ static const char *stall_short(qvpn_ike_state st)
     case QVPN_IKE_STATE_MM_SA_SETUP:
     case QVPN_IKE_STATE_AG_INIT_EXCH:  return "key exchange not answered?";
     case QVPN_IKE_STATE_MM_KEY_EXCH:   return "pre-shared key mismatch?";
-    case QVPN_IKE_STATE_V2_INIT_DONE:
+    case QVPN_IKE_STATE_V2_INIT_DONE:  return "the client did not go on with IKE_AUTH";
     case QVPN_IKE_STATE_V2_AUTH_SENT:  return "IKE_AUTH not answered: authentication or lost fragments?";
     default:                           return "phase 1 incomplete";
     }
+}
+
+/* Phase 1 completed at some point (a deleted IKE SA was established first). */
+static bool p1_reached(qvpn_ike_state st)
+{
+    return qvpn_ike_state_p1_up(st) || st == QVPN_IKE_STATE_DELETED;
 }
 
 static bool has(const qvpn_facts *f, qvpn_finding x)
@@ -170,8 +176,8 @@ static void last_ike(const qvpn_facts *f, char *buf, size_t len)
 static void one_way(const qvpn_facts *f, char *buf, size_t len)
 {
     const char *dir = f->esp_out ? "encaps only" : "decaps only";
-    if (has(f, QVPN_FINDING_ESP_ONE_WAY) && has(f, QVPN_FINDING_QM_STALL))
-        snprintf(buf, len, "ESP one way only (%s): phase 2 incomplete, QM3 not accepted?", dir);
+    if (has(f, QVPN_FINDING_QM_STALL) && f->sa_agreed)
+        snprintf(buf, len, "ESP one way only (%s): the responder did not accept QM3", dir);
     else if (f->roles_guessed && !f->had_ike)
         snprintf(buf, len, "ESP seen one way only (%s): the capture point may see one "
                            "direction only", dir);
@@ -239,7 +245,7 @@ void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
                  qvpn_tls_alert_name(f->alert_desc));
     } else if (qvpn_facts_tls_only(f)) {
         snprintf(buf, len, "TLS only: no IKE followed");
-    } else if (f->sa_agreed && qvpn_ike_state_p1_up(f->ike_state)) {
+    } else if (f->sa_agreed && p1_reached(f->ike_state)) {
         snprintf(buf, len, "IPsec SAs agreed, no ESP seen (no traffic, or ESP not captured)%s",
                  has(f, QVPN_FINDING_IKE_REFUSED) ? "; a later CREATE_CHILD_SA was refused" : "");
     } else if (has(f, QVPN_FINDING_IKE_AUTH_FAILED)) {
@@ -248,9 +254,9 @@ void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
         refused(f, buf, len);
     } else if (has(f, QVPN_FINDING_IKE_NOTIFY)) {
         snprintf(buf, len, "refused by peer: %s", qvpn_notify_name(f->ike_version, f->notify_type));
-    } else if (!qvpn_ike_state_p1_up(f->ike_state) && has(f, QVPN_FINDING_IKE_REDIRECT)) {
+    } else if (!p1_reached(f->ike_state) && has(f, QVPN_FINDING_IKE_REDIRECT)) {
         snprintf(buf, len, "redirected to another gateway (IKEv2 REDIRECT)");
-    } else if (!qvpn_ike_state_p1_up(f->ike_state)) {
+    } else if (!p1_reached(f->ike_state)) {
         p1_incomplete(f, end, buf, len);
     } else if (has(f, QVPN_FINDING_QM_STALL)) {
         snprintf(buf, len, "phase 2 failed: %s but no ESP", qvpn_ike_state_name(f->ike_state));

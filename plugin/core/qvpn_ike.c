@@ -49,6 +49,14 @@ typedef struct qvpn_ike_sa {
     bool         qm_open;       /* a Quick Mode awaits its QM2: */
     uint32_t     qm_open_msgid; /* ... this one */
     qvpn_ike_msg refused;       /* the message an encrypted Informational refused */
+    struct {                    /* the SA's previous frame, to tell duplicate frames */
+        uint8_t  exch, flags;
+        bool     from_src;
+        uint32_t msgid, length;
+        qvpn_addr src;
+    } last;
+    int64_t      child_ts;      /* the latest CREATE_CHILD_SA answered (IKEv2 rekey) */
+    bool         delete_sent;   /* an IKEv2 INFORMATIONAL request carrying a Delete */
 } qvpn_ike_sa;
 
 struct qvpn_ike_tracker {
@@ -163,8 +171,10 @@ static qvpn_exch *exch_get(qvpn_ike_sa *sa, uint32_t msgid, bool create)
 }
 
 /* Every IKE stack waits at least half a second before it resends (Cisco 2 s, Windows
- * 1 s, strongSwan 4 s); the same message again sooner is the capture seeing one
- * packet twice (SPAN ports, two capture points), not the peer repeating itself. */
+ * 1 s, strongSwan 4 s); the same message again sooner, with nothing of its SA in
+ * between, is the capture seeing one packet twice (SPAN ports, two capture points),
+ * not the peer repeating itself.  "Nothing in between" keeps captures whose times
+ * are all zero (tcpdump's test files) from hiding real retransmissions. */
 #define DUPLICATE_WINDOW_NS ((int64_t)200000000)
 
 /* A stall is claimed on the second unanswered retransmission (the third
@@ -179,7 +189,8 @@ static bool mark_retransmission(qvpn_ctx *c, uint32_t original, int64_t prev_ts,
                                 qvpn_req *req, qvpn_finding stall, qvpn_ike_state state)
 {
     c->v.retrans_of = original;
-    if (c->obs->ts_ns >= prev_ts && c->obs->ts_ns - prev_ts < DUPLICATE_WINDOW_NS)
+    if (c->repeats_last && c->obs->ts_ns >= prev_ts &&
+        c->obs->ts_ns - prev_ts < DUPLICATE_WINDOW_NS)
         return false;                           /* a duplicate frame: nothing to report */
     qvpn_finding_set(c, QVPN_FINDING_IKE_RETRANSMISSION);
     if (req == NULL)
@@ -591,6 +602,7 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
         c->v.ike_len = o->ike.length;
     } else if (exch == QVPN_IKE_EXCH_CHILD_SA) {
         c->v.sa_agreed = true;
+        sa->child_ts = o->ts_ns;
     }
 }
 
@@ -626,12 +638,59 @@ static void check_notify(qvpn_ctx *c)
     }
 }
 
-/* An Informational whose content is hidden (encrypted, or a Delete). */
-static bool info_hidden(const qvpn_ike_obs *k)
+/* A CREATE_CHILD_SA this recent makes a Delete the old SA's end of a rekey. */
+#define REKEY_WINDOW_NS ((int64_t)30000000000)
+#define V2_PL_DELETE 42
+
+/* Whether this Informational ends the tunnel (qvpn_session.c starts the teardown;
+ * ESP that resumes afterwards cancels it).  IKEv1 hides what an encrypted
+ * Informational carries: a delete, a DPD or a notify; after the tunnel carried ESP it
+ * is taken for the end until ESP says otherwise, and right after a refusal it is the
+ * initiator deleting the SA.  IKEv2 shows the first payload inside SK: only a Delete
+ * ends anything (an empty one is a liveness check), and not right after a rekey;
+ * a Delete answered by an empty message deleted the IKE SA itself (RFC 7296 1.4.1). */
+static bool info_ends_tunnel(qvpn_ctx *c, qvpn_ike_sa *sa)
 {
-    bool info = k->exch == QVPN_IKE_EXCH_INFO_V1 || k->exch == QVPN_IKE_EXCH_INFO_V2;
-    return info && ((k->version == 1 && (k->flags & QVPN_IKE_FLAG_V1_ENCRYPTED)) ||
-                    (k->payloads & (BIT64(QVPN_IKE_PL_V2_SK) | BIT64(QVPN_IKE_PL_DELETE))));
+    const qvpn_ike_obs *k = &c->obs->ike;
+    if (k->exch == QVPN_IKE_EXCH_INFO_V1) {
+        if (k->payloads & BIT64(QVPN_IKE_PL_DELETE))
+            return true;
+        if (!(k->flags & QVPN_IKE_FLAG_V1_ENCRYPTED))
+            return false;
+        return c->sess->esp_seen ||
+               (sa->refused != QVPN_IKE_MSG_NONE && !(c->v.findings & QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED)));
+    }
+    if (k->exch != QVPN_IKE_EXCH_INFO_V2)
+        return false;
+    bool response = (k->flags & QVPN_IKE_FLAG_V2_RESPONSE) != 0;
+    if (response && sa->delete_sent && k->sk_inner == 0) {
+        sa_event(c, sa, QVPN_IKE_EV_V2_IKE_DELETED);
+        return true;
+    }
+    if (k->sk_inner != V2_PL_DELETE)
+        return false;
+    if (sa->child_ts && c->obs->ts_ns - sa->child_ts < REKEY_WINDOW_NS)
+        return false;
+    if (!response)
+        sa->delete_sent = true;
+    return true;
+}
+
+/* A frame of the SA the same as its previous one (all but the time). */
+static bool repeats_last(const qvpn_ike_sa *sa, const qvpn_obs *o)
+{
+    const qvpn_ike_obs *k = &o->ike;
+    return sa->last.exch == k->exch && sa->last.flags == k->flags && sa->last.msgid == k->msgid &&
+           sa->last.length == k->length && qvpn_addr_eq(&sa->last.src, &o->src);
+}
+
+static void remember_last(qvpn_ike_sa *sa, const qvpn_obs *o)
+{
+    sa->last.exch = o->ike.exch;
+    sa->last.flags = o->ike.flags;
+    sa->last.msgid = o->ike.msgid;
+    sa->last.length = o->ike.length;
+    sa->last.src = o->src;
 }
 
 bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
@@ -652,12 +711,18 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
     c->v.from_client = qvpn_addr_eq(&o->src, &sa->sess->pub.client);
     bool v2 = o->ike.version == 2;
     c->v.ike_version = v2 ? 2 : 1;
+    c->repeats_last = repeats_last(sa, o);
     if (v2)
         v2_feed(c, sa);
     else
         v1_feed(c, sa);
+    remember_last(sa, o);
 
     qvpn_sess *s = sa->sess;
+    if (info_ends_tunnel(c, sa))
+        qvpn_session_teardown(c);
+    else if (c->v.ike_msg == QVPN_IKE_MSG_QM1 || (o->ike.exch == QVPN_IKE_EXCH_CHILD_SA && v2))
+        qvpn_session_resume(s);             /* new IPsec SAs: the tunnel goes on */
     s->last_ike_ts = o->ts_ns;
     c->v.ike_state = sa->state;
     if (sa->state != QVPN_IKE_STATE_LOST || s->ike_state == QVPN_IKE_STATE_NONE)
@@ -665,8 +730,6 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
     if (c->v.sa_agreed)
         s->sa_agreed = true;
     check_notify(c);
-    if (info_hidden(&o->ike))
-        qvpn_session_ike_info(c, true);
     c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }
@@ -688,7 +751,9 @@ void qvpn_ike_check_timeouts(qvpn_ctx *c)
         s->p1_stall_reported = true;
     if (c->v.findings & QVPN_FINDING_BIT(QVPN_FINDING_QM_STALL))
         s->p2_stall_reported = true;
-    if (!s->p1_done && !s->p1_stall_reported && now - s->p1_progress_ts > limit) {
+    /* Not on an IKE message: the answer to it may still come in ordinary time. */
+    if (!s->p1_done && !s->p1_stall_reported && !c->obs->ike.present &&
+        now - s->p1_progress_ts > limit) {
         s->p1_stall_reported = true;
         qvpn_finding_set(c, QVPN_FINDING_MM_STALL);
         c->v.stall_state = s->ike_state;

@@ -22,6 +22,7 @@ typedef enum {
     QVPN_IKE_EV_V2_AUTH_RESP,   /* IKE_AUTH answered: not a refusal, not an EAP round */
     QVPN_IKE_EV_V2_ESTABLISHED, /* a CREATE_CHILD_SA or INFORMATIONAL message, or an
                                    IKE_AUTH response whose request is not in the capture */
+    QVPN_IKE_EV_V2_IKE_DELETED, /* a Delete answered by an empty INFORMATIONAL */
     QVPN_IKE_EV_UNPLACED,       /* the SA's first message tells nothing of its state */
     QVPN_IKE_EV_COUNT
 } qvpn_ike_event;

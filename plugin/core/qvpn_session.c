@@ -15,8 +15,8 @@
  *   login      a login refused by a TLS alert, no IKE              a new session (retry)
  *   login      otherwise                                           it
  *   IKE SA     none, or torn down                                  a new session
- *   IKE SA     phase 1 not up, and it was refused, stalled, or     a new session (a
- *              silent for RETRY_GAP                                retry, not a collision)
+ *   IKE SA     phase 1 not up, the same initiator, and it was      a new session (a
+ *              refused, stalled, or silent for RETRY_GAP           retry, not a collision)
  *   IKE SA     otherwise                                           it
  *   ESP        none                                                a new session, roles
  *                                                                  guessed (mid-flow)
@@ -86,12 +86,13 @@ static qvpn_sess *session_new(qvpn_ctx *c, qvpn_pair *pair, const qvpn_addr *cli
                    QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED) | QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED) | \
                    QVPN_FINDING_BIT(QVPN_FINDING_IKE_REDIRECT))
 
-/* A new IKE SA joins the attempt unless that one's phase 1 already failed. */
-static bool ike_sa_joins(qvpn_ctx *c, qvpn_sess *s)
+/* A new IKE SA joins the attempt unless that one's phase 1 already failed and its
+ * initiator tries again; the other peer initiating too is the same attempt. */
+static bool ike_sa_joins(qvpn_ctx *c, qvpn_sess *s, const qvpn_addr *initiator)
 {
     if (s->teardown)
         return false;
-    if (!s->had_ike || s->p1_done)
+    if (!s->had_ike || s->p1_done || !qvpn_addr_eq(initiator, &s->pub.client))
         return true;
     return !(s->facts.findings & FAILED_P1) && c->obs->ts_ns - s->last_ike_ts < RETRY_GAP_NS;
 }
@@ -121,7 +122,7 @@ qvpn_sess *qvpn_session_join(qvpn_ctx *c, qvpn_pair *pair, qvpn_join kind,
             return s;
         break;
     case QVPN_JOIN_IKE_SA:
-        if (s && ike_sa_joins(c, s))
+        if (s && ike_sa_joins(c, s, client))
             return s;
         break;
     case QVPN_JOIN_ESP:
@@ -157,28 +158,28 @@ qvpn_phase qvpn_session_phase(const qvpn_sess *s, qvpn_step step)
     }
 }
 
-void qvpn_session_ike_info(qvpn_ctx *c, bool hidden)
+void qvpn_session_teardown(qvpn_ctx *c)
 {
     qvpn_sess *s = c->sess;
-    if (hidden && s->esp_seen && !s->teardown) {
+    if (!s->teardown) {
         s->teardown = true;
         s->teardown_ts = c->obs->ts_ns;
         s->logout_seen = false;
-        s->n_spis_before_teardown = s->n_spis;
     }
 }
 
-/* ESP on an SA of before the teardown contradicts it: that Informational was a
- * keepalive (DPD), not a delete. */
+void qvpn_session_resume(qvpn_sess *s)
+{
+    s->teardown = false;
+}
+
 void qvpn_session_esp(qvpn_sess *s, uint32_t spi)
 {
     unsigned i = 0;
     while (i < s->n_spis && s->spis[i] != spi)
         i++;
-    bool known = i < s->n_spis;
-    if (!known && s->n_spis < QVPN_MAX_SPIS_PER_SESSION)
+    if (i == s->n_spis && s->n_spis < QVPN_MAX_SPIS_PER_SESSION)
         s->spis[s->n_spis++] = spi;
-    if (s->teardown && known && i < s->n_spis_before_teardown)
-        s->teardown = false;
+    s->teardown = false;
     s->esp_seen = true;
 }

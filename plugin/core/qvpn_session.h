@@ -28,7 +28,6 @@ typedef struct qvpn_sess {
     int64_t      teardown_ts;
     uint32_t     spis[QVPN_MAX_SPIS_PER_SESSION];
     uint8_t      n_spis;
-    uint8_t      n_spis_before_teardown;
 
     /* IKE: written in qvpn_ike.c. */
     bool         had_ike;
@@ -82,11 +81,14 @@ void       qvpn_session_cap(qvpn_ctx *c);
 /* The phase of a frame of step `step` in session s. */
 qvpn_phase qvpn_session_phase(const qvpn_sess *s, qvpn_step step);
 
-/* An IKE Informational: one whose content is hidden (encrypted, or a Delete) after
- * the tunnel carried ESP starts the teardown. */
-void       qvpn_session_ike_info(qvpn_ctx *c, bool hidden);
+/* The IKE says the tunnel ends (a Delete, qvpn_ike.c decides): the teardown starts. */
+void       qvpn_session_teardown(qvpn_ctx *c);
 
-/* An ESP packet on spi: the tunnel carries traffic. */
+/* New IPsec SAs are negotiated (a rekey): a teardown that started was none. */
+void       qvpn_session_resume(qvpn_sess *s);
+
+/* An ESP packet on spi: the tunnel carries traffic; ESP after a teardown started
+ * means it was none (a DPD exchange, the old SA of a rekey). */
 void       qvpn_session_esp(qvpn_sess *s, uint32_t spi);
 
 #endif /* QVPN_SESSION_H */

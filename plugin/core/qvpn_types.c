@@ -64,6 +64,7 @@ static const char *const ike_state_names[QVPN_IKE_STATE_COUNT] = {
     [QVPN_IKE_STATE_V2_INIT_DONE] = "IN-NEG (SA_INIT done)",
     [QVPN_IKE_STATE_V2_AUTH_SENT] = "IN-NEG (AUTH sent)",
     [QVPN_IKE_STATE_V2_READY]     = "READY",
+    [QVPN_IKE_STATE_DELETED]      = "DELETED",
     [QVPN_IKE_STATE_LOST]         = "UNKNOWN (lost track)",
 };
 

@@ -97,6 +97,7 @@ typedef enum {
     QVPN_IKE_STATE_V2_INIT_DONE,  /* IN-NEG: IKE_SA_INIT answered */
     QVPN_IKE_STATE_V2_AUTH_SENT,  /* IN-NEG: IKE_AUTH request sent */
     QVPN_IKE_STATE_V2_READY,      /* READY: IKE_AUTH answered */
+    QVPN_IKE_STATE_DELETED,       /* the IKE SA was deleted (seen, not guessed) */
     QVPN_IKE_STATE_LOST,
     QVPN_IKE_STATE_COUNT
 } qvpn_ike_state;

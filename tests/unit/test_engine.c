@@ -496,11 +496,36 @@ static void test_ikev2(fixture *fx, gconstpointer data)
     esp(fx, 1.2, CLIENT, GATEWAY, 0xc1);
     v = esp(fx, 1.25, GATEWAY, CLIENT, 0xc2);
     g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_TUNNEL_UP));
-    v = v2(fx, 9.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V2, 2, true, false);
+    /* A liveness check (empty INFORMATIONAL) is no teardown. */
+    v = v2(fx, 5.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V2, 2, true, false);
+    g_assert_cmpint(v->phase, ==, QVPN_PHASE_POLICY);
+    /* A Delete answered by an empty INFORMATIONAL: the IKE SA is gone. */
+    qvpn_obs o = base(fx, 9.0, CLIENT, GATEWAY, 500, 500);
+    o.ike.present = true;
+    o.ike.version = 2;
+    o.ike.exch = QVPN_IKE_EXCH_INFO_V2;
+    o.ike.flags = QVPN_IKE_FLAG_V2_INITIATOR;
+    memset(o.ike.ispi, 0x70, 8);
+    memset(o.ike.rspi, 0x71, 8);
+    o.ike.msgid = 3;
+    o.ike.payloads = PL(V2_SK);
+    o.ike.sk_inner = 42;
+    v = feed(fx, &o);
     g_assert_cmpint(v->phase, ==, QVPN_PHASE_TEARDOWN);
-    v = v2(fx, 9.04, GATEWAY, CLIENT, QVPN_IKE_EXCH_INFO_V2, 2, false, true);
+    o = base(fx, 9.04, GATEWAY, CLIENT, 500, 500);
+    o.ike.present = true;
+    o.ike.version = 2;
+    o.ike.exch = QVPN_IKE_EXCH_INFO_V2;
+    o.ike.flags = QVPN_IKE_FLAG_V2_RESPONSE;
+    memset(o.ike.ispi, 0x70, 8);
+    memset(o.ike.rspi, 0x71, 8);
+    o.ike.msgid = 3;
+    o.ike.payloads = PL(V2_SK);
+    v = feed(fx, &o);
     g_assert_cmpint(v->phase, ==, QVPN_PHASE_TEARDOWN);
+    g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_DELETED);
     assert_rtt(v, QVPN_RTT_V2_INFO, 40000);
+    assert_summary(v->session, "connected, torn down");
 }
 
 /* An 80-byte encrypted IKE_AUTH response whose first inner payload is `inner`. */
@@ -788,10 +813,10 @@ static void test_qm_refused_by_informational(fixture *fx, gconstpointer data)
     v = ike(fx, 1.1, GATEWAY, CLIENT, QVPN_IKE_EXCH_INFO_V1, 0x42, true, 10, ENC, 0);
     g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_REFUSED));
     g_assert_cmpint(v->refused_msg, ==, QVPN_IKE_MSG_QM1);
-    /* The client deletes the ISAKMP SA: before any ESP, that is no teardown. */
+    /* The client deletes the ISAKMP SA after the refusal: the end, before any ESP. */
     v = ike(fx, 1.2, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V1, 0x42, true, 11, ENC, 0);
     g_assert_cmpuint(v->findings, ==, 0);
-    g_assert_cmpint(v->phase, ==, QVPN_PHASE_POLICY);
+    g_assert_cmpint(v->phase, ==, QVPN_PHASE_TEARDOWN);
     assert_summary(v->session, "phase 2 refused (encrypted reply to QM1): transform set or "
                                "proxy IDs?");
 }
