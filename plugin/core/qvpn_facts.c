@@ -83,6 +83,7 @@ void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r)
         f->roles_guessed = v->session && v->session->roles_guessed;
     }
     f->phases |= (uint8_t)BIT(v->phase);
+    f->last_phase = v->phase;
     if (v->findings) {
         f->findings |= v->findings;
         for (int i = 0; i < QVPN_FINDING_COUNT; i++)
@@ -236,7 +237,7 @@ void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
     if (f->esp_out && f->esp_in) {
         bool midflow = f->roles_guessed && !(f->phases & BIT(QVPN_PHASE_POLICY));
         snprintf(buf, len, "%s%s", midflow ? "tunnel seen mid-flow" : "connected",
-                 (f->phases & BIT(QVPN_PHASE_TEARDOWN)) ? ", torn down" : "");
+                 f->last_phase == QVPN_PHASE_TEARDOWN ? ", torn down" : "");
     } else if (f->esp_out || f->esp_in) {
         one_way(f, buf, len);
     } else if (has(f, QVPN_FINDING_TLS_ALERT)) {

@@ -54,6 +54,7 @@ typedef struct qvpn_facts {
     int64_t        start_rel_ns;    /* its frame.time_relative */
     bool           roles_guessed;   /* from the session */
     uint8_t        phases;          /* bit per qvpn_phase reached */
+    qvpn_phase     last_phase;      /* the phase of its last frame */
     qvpn_ike_state ike_state;       /* the latest known IKE state; "lost track" never
                                        hides a state that was known */
     uint8_t        ike_version;     /* 0 (no IKE), 1 or 2: the latest IKE frame's */
