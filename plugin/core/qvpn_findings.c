@@ -231,8 +231,12 @@ static void describe_esp_one_way(const qvpn_verdict *v, char *obs, size_t ol, ch
     snprintf(obs, ol, "%u ESP packets %s over %.1f s, none the other way", v->esp_count,
              v->from_client ? "client->gateway (encaps)" : "gateway->client (decaps)",
              secs(v->gap_ns));
-    snprintf(inf, il, "the return path is broken: the peer drops or cannot decrypt it, "
-                      "or a firewall or NAT blocks ESP (IP 50 / UDP 4500)");
+    if (v->session && v->session->roles_guessed)
+        snprintf(inf, il, "the capture started mid-tunnel: the capture point may see one "
+                          "direction only; else the return path is broken");
+    else
+        snprintf(inf, il, "the return path is broken: the peer drops or cannot decrypt it, "
+                          "or a firewall or NAT blocks ESP (IP 50 / UDP 4500)");
 }
 
 static void describe_tunnel_up(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)

@@ -959,6 +959,7 @@ static void test_texts_fit(void)
     for (size_t m = 0; m < G_N_ELEMENTS(msgs); m++)
     for (size_t a = 0; a < G_N_ELEMENTS(alerts); a++)
     for (int cli = 0; cli < 2; cli++) {
+        s.roles_guessed = cli;
         qvpn_verdict v = {
             .session = &s, .ike_msg = msgs[m], .refused_msg = msgs[(m + 1) % 4],
             .stall_state = (qvpn_ike_state)st, .ike_state = (qvpn_ike_state)st,
