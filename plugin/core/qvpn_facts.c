@@ -31,7 +31,9 @@ void qvpn_facts_init(qvpn_facts *f, int64_t stall_timeout_ns)
 
 static bool is_ike_step(qvpn_step s)
 {
-    return s >= QVPN_STEP_IKE_MAIN && s <= QVPN_STEP_IKE_OTHER;
+    return (s >= QVPN_STEP_IKE_MAIN && s <= QVPN_STEP_IKE_OTHER) ||
+           s == QVPN_STEP_IKE_TRANSACTION || s == QVPN_STEP_IKEV2_INTERMEDIATE ||
+           s == QVPN_STEP_AUTHIP;
 }
 
 static void add_port(uint16_t *ports, uint16_t port)

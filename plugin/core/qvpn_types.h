@@ -43,12 +43,13 @@ typedef enum {
     QVPN_STEP_IKEV2_AUTH,
     QVPN_STEP_IKEV2_CHILD_SA,
     QVPN_STEP_IKEV2_INFO,
-    QVPN_STEP_IKE_TRANSACTION,  /* IKEv1 Transaction: XAUTH, Mode Config */
-    QVPN_STEP_IKEV2_INTERMEDIATE, /* IKE_INTERMEDIATE (RFC 9242) */
-    QVPN_STEP_AUTHIP,           /* Windows AuthIP (MS-AIPS), not analysed */
     QVPN_STEP_IKE_OTHER,        /* unknown exchange type */
     QVPN_STEP_ESP,
     QVPN_STEP_NAT_KEEPALIVE,
+    /* Added later: appended, so that the values users filter on stay. */
+    QVPN_STEP_IKE_TRANSACTION,  /* IKEv1 Transaction: XAUTH, Mode Config */
+    QVPN_STEP_IKEV2_INTERMEDIATE, /* IKE_INTERMEDIATE (RFC 9242) */
+    QVPN_STEP_AUTHIP,           /* Windows AuthIP (MS-AIPS), not analysed */
     QVPN_STEP_COUNT
 } qvpn_step;
 
