@@ -39,7 +39,7 @@ FAILURE_WORDS = r'stalled|not answering|refused|fail|broken|mismatch|one way|los
 VERDICTS = {
     'connected':             (r'^connected', r'mid-flow'),
     'midflow':               (r'mid-flow|midflow|already up', None),
-    'sas_agreed_no_traffic': (r'SAs? agreed|no ESP seen', r'fail|stalled|refused|broken'),
+    'sas_agreed_no_traffic': (r'SAs? agreed|no ESP seen', r'stalled|phase 2 fail|broken|not answer'),
     'esp_one_way':           (r'one way', None),
     'esp_one_way_capture':   (r'one (way|direction)', r'return path broken'),
     'ended_in':              (r'capture end|ended|ends', r'stalled|fail|refused|not answering|broken|mismatch'),
@@ -69,7 +69,7 @@ DETAILS = {
 ATTEMPT_KEYS = {
     'id', 'client', 'gateway', 'roles_known', 'first_frame', 'last_frame', 'frames', 'optional',
     'happened', 'verdict', 'state', 'notify', 'alert', 'reason', 'torn_down', 'protocol', 'direction', 'to',
-    'state_frames', 'state_not', 'phase_frames', 'must_warn', 'must_not', 'no_warn', 'may_warn', 'note',
+    'state_frames', 'state_not', 'no_state', 'phase_frames', 'must_warn', 'must_not', 'no_warn', 'may_warn', 'note',
 }
 CASE_KEYS = {'capture', 'source', 'attempts', 'attempt', 'tshark_args', 'note'}
 
@@ -161,22 +161,27 @@ class Run:
     def load(self, value_names):
         # who talks to whom, per frame (outermost IP header)
         out = self.plain(['-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=f',
-                          '-e', 'frame.number', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ipv6.src', '-e', 'ipv6.dst'])
+                          '-e', 'frame.number', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ipv6.src', '-e', 'ipv6.dst',
+                          '-e', 'esp.spi'])
         self.pairs = {}
+        esp = set()
         for line in out.splitlines():
             f = line.split('\t')
             src = f[1] or f[3]
             dst = f[2] or f[4]
             self.pairs[int(f[0])] = frozenset((ip(src), ip(dst))) if src and dst else None
+            if f[5]:
+                esp.add(int(f[0]))
+        self._filters['esp'] = esp          # the most used filter, without another run
         self.last = max(self.pairs) if self.pairs else 0
-        # qvpn's sessions table
-        js = [l for l in self.qvpn(['-q', '-z', 'qvpn,sessions,json']).splitlines() if l.startswith('{')]
+        # qvpn's per-frame fields and expert infos (PDML: each expert item's own name), and
+        # its sessions table, in one run (the -z tap sees every packet, -Y or not)
+        out = self.qvpn(['-T', 'pdml', '-Y', 'qvpn || _ws.expert', '-z', 'qvpn,sessions,json'])
+        end = out.find('</pdml>')
+        pdml, rest = (out[:end + len('</pdml>')], out[end:]) if end >= 0 else (out + '</pdml>\n', '')
+        js = [l for l in rest.splitlines() if l.startswith('{')]
         self.sessions = json.loads(js[0])['qvpn_sessions']['sessions'] if js else []
-        # qvpn's per-frame fields and expert infos (PDML: the expert item's own name)
         self.frames = {}
-        pdml = self.qvpn(['-T', 'pdml', '-Y', 'qvpn || _ws.expert'])
-        if '</pdml>' not in pdml:
-            pdml += '</pdml>\n'
         for pkt in ET.fromstring(pdml).iter('packet'):
             rec = {'session': None, 'phase': None, 'state': None, 'experts': []}
             num = None
@@ -315,15 +320,21 @@ def judge_case(name, case, run):
                 p.append('final IKE state %s, not %s' % (s.get('ike_state'), a['state']))
         universe = at.frames
         rec = run.frames.get
+        grouped = collections.defaultdict(list)
         for spec, want in a.get('state_frames', {}).items():
             for f in sorted(parse_frames(spec, universe, run.filtered)):
                 got = (rec(f) or {}).get('state')
                 if got != want:
-                    p.append('frame %d: state %s, not %s' % (f, got, want))
+                    grouped['state %s, not %s' % (got, want)].append(f)
         for spec, bad in a.get('state_not', {}).items():
             for f in sorted(parse_frames(spec, universe, run.filtered)):
-                if (rec(f) or {}).get('state') == bad:
-                    p.append('frame %d: state %s' % (f, bad))
+                if (rec(f) or {}).get('state') in names(bad):
+                    grouped['state %s' % rec(f)['state']].append(f)
+        for f in sorted(parse_frames(a.get('no_state', ''), universe, run.filtered)):
+            if (rec(f) or {}).get('state') is not None:
+                grouped['state %s on a packet that is not IKE' % rec(f)['state']].append(f)
+        for what, fl in grouped.items():
+            p.append('frame%s %s: %s' % ('s' if len(fl) > 1 else '', short(sorted(fl)), what))
         for spec, want in a.get('phase_frames', {}).items():
             wrong = [f for f in sorted(parse_frames(spec, universe, run.filtered))
                      if (rec(f) or {}).get('phase') != want]
@@ -339,11 +350,14 @@ def judge_case(name, case, run):
             if not ok:
                 p.append('no %s Warning on %s' % ('/'.join(names(want)), 'frame ' + str(spec) if '-' not in str(spec)
                                                   else 'any frame of ' + str(spec)))
+        carried = collections.defaultdict(list)
         for spec, bad in a.get('must_not', {}).items():
             for f in sorted(parse_frames(spec, universe, run.filtered)):
-                hit = [n for n, _ in (rec(f) or {'experts': []})['experts'] if n in names(bad)]
-                if hit:
-                    p.append('frame %d carries %s' % (f, ', '.join(hit)))
+                for n, _ in (rec(f) or {'experts': []})['experts']:
+                    if n in names(bad):
+                        carried[n].append(f)
+        for n, fl in carried.items():
+            p.append('%s on %s' % (n, short(sorted(set(fl)))))
         if 'no_warn' in a:
             spec = a['no_warn']
             fs = parse_frames(spec, universe, run.filtered)
