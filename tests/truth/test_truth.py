@@ -59,6 +59,10 @@ VERDICTS = {
     'malformed':             (None, FAILURE_WORDS),
     'unsupported':           (None, FAILURE_WORDS),
 }
+# State and phase names as the truth files write them (qvpn's value strings of
+# qvpn.ike.state / qvpn.phase today) -> the names qvpn prints, if it renames them.
+STATE_NAMES = {}
+PHASE_NAMES = {}
 # 'torn_down = true/false' of connected / midflow attempts
 TORN_DOWN = r'torn down|teardown|deleted|logged out'
 # details each verdict class needs in the truth file
@@ -316,19 +320,20 @@ def judge_case(name, case, run):
                 p.append('verdict %r is not %s' % (verdict, a['verdict']))
             if 'torn_down' in a and bool(re.search(TORN_DOWN, verdict, re.I)) != a['torn_down']:
                 p.append('verdict %r: torn down should be %s' % (verdict, a['torn_down']))
-            if 'state' in a and s.get('ike_state') != a['state']:
+            if 'state' in a and s.get('ike_state') != STATE_NAMES.get(a['state'], a['state']):
                 p.append('final IKE state %s, not %s' % (s.get('ike_state'), a['state']))
         universe = at.frames
         rec = run.frames.get
         grouped = collections.defaultdict(list)
         for spec, want in a.get('state_frames', {}).items():
+            want = STATE_NAMES.get(want, want)
             for f in sorted(parse_frames(spec, universe, run.filtered)):
                 got = (rec(f) or {}).get('state')
                 if got != want:
                     grouped['state %s, not %s' % (got, want)].append(f)
         for spec, bad in a.get('state_not', {}).items():
             for f in sorted(parse_frames(spec, universe, run.filtered)):
-                if (rec(f) or {}).get('state') in names(bad):
+                if (rec(f) or {}).get('state') in [STATE_NAMES.get(b, b) for b in names(bad)]:
                     grouped['state %s' % rec(f)['state']].append(f)
         for f in sorted(parse_frames(a.get('no_state', ''), universe, run.filtered)):
             if (rec(f) or {}).get('state') is not None:
@@ -336,6 +341,7 @@ def judge_case(name, case, run):
         for what, fl in grouped.items():
             p.append('frame%s %s: %s' % ('s' if len(fl) > 1 else '', short(sorted(fl)), what))
         for spec, want in a.get('phase_frames', {}).items():
+            want = PHASE_NAMES.get(want, want)
             wrong = [f for f in sorted(parse_frames(spec, universe, run.filtered))
                      if (rec(f) or {}).get('phase') != want]
             if wrong:
@@ -370,6 +376,9 @@ def judge_case(name, case, run):
                     bad[n].append(f)
             for n, fl in sorted(bad.items()):
                 p.append('%s Warning on %s' % (n, short(fl)))
+        if os.environ.get('QVPN_TRUTH_VERBOSE') == '2':
+            print('  %-55s %-22s qvpn: %s' % (at.key, a['verdict'], '; '.join(
+                '#%d %s' % (x['session'], x.get('verdict')) for x in at.sessions) or '-'))
         results.append((at.key, p))
 
     # what qvpn said outside every attempt
@@ -502,3 +511,68 @@ def test_truth(tshark):
         msg.append('%s now right, remove from known_wrong%s' % (
             k, '' if k in judged else ' (no such attempt any more)'))
     assert not msg, '\n'.join(msg)
+
+
+class FakeRun:
+    """A Run without tshark, for the checker's own test."""
+
+    def __init__(self, pairs, frames, sessions, filters=None):
+        self.pairs = {f: frozenset(p) for f, p in pairs.items()}
+        self.last = max(self.pairs)
+        self.frames = {f: dict({'session': None, 'phase': None, 'state': None, 'experts': []}, **r)
+                       for f, r in frames.items()}
+        self.sessions = sessions
+        self._filters = filters or {}
+
+    def filtered(self, dfilter):
+        return self._filters.get(dfilter, set())
+
+
+def test_checker_judges():
+    """The judge on a hand-made case: right, wrong, merged, optional, extra, outside."""
+    A, B, C = '192.0.2.1', '198.51.100.1', '203.0.113.9'
+    W, N = PI_WARN, 0x00400000
+    pairs = {1: (A, B), 2: (B, A), 3: (A, B), 4: (A, B), 5: (B, A), 6: (A, C), 7: (A, C), 8: (A, B)}
+    frames = {
+        1: {'session': 1, 'state': 'MM_NO_STATE', 'phase': 'Policy activation'},
+        2: {'session': 1, 'state': 'MM_SA_SETUP', 'experts': [('qvpn.ike_notify', W)]},
+        3: {'session': 1, 'experts': [('qvpn.ike_retransmission', N)]},
+        4: {'session': 1},                       # second attempt labelled with the first one's session
+        5: {'session': 1, 'experts': [('qvpn.mm_stall', W)]},
+        6: {'session': 2},
+        8: {'experts': [('qvpn.esp_one_way', W)]},
+    }
+    sessions = [
+        {'session': 1, 'client': A, 'gateway': B, 'start_frame': 1, 'verdict': 'refused by peer: NO-PROPOSAL-CHOSEN',
+         'ike_state': 'MM_NO_STATE'},
+        {'session': 2, 'client': C, 'gateway': A, 'start_frame': 6, 'verdict': 'TLS only: no IKE followed'},
+        {'session': 3, 'client': '10.0.0.1', 'gateway': '10.0.0.2', 'start_frame': 7, 'verdict': 'x'},
+    ]
+    case = {'attempt': [
+        {'id': 'ok', 'client': A, 'gateway': B, 'first_frame': 1, 'last_frame': 3, 'verdict': 'refused',
+         'notify': 'NO-PROPOSAL-CHOSEN', 'state': 'MM_NO_STATE', 'state_frames': {1: 'MM_NO_STATE', 2: 'MM_SA_SETUP'},
+         'phase_frames': {'1': 'Policy activation'}, 'must_warn': {2: 'qvpn.ike_notify'}, 'no_warn': 'all'},
+        {'id': 'merged', 'client': A, 'gateway': B, 'first_frame': 4, 'last_frame': 5, 'verdict': 'psk_mismatch',
+         'state': 'MM_KEY_EXCH', 'must_warn': {'4-5': 'qvpn.mm_stall'}},
+        {'id': 'opt', 'client': A, 'gateway': C, 'first_frame': 6, 'optional': True, 'verdict': 'tls_only',
+         'no_warn': 'all'},
+    ]}
+    res = dict(judge_case('t', case, FakeRun(pairs, frames, sessions)))
+    assert res['t#ok'] == []
+    assert any('labelled session 1' in p for p in res['t#merged']), res['t#merged']
+    assert any('no qvpn session' in p for p in res['t#merged'])
+    assert any('roles' in p for p in res['t#opt']), res['t#opt']
+    assert any('matches no attempt' in p for p in res['t#extra@7'])
+    assert any('outside' in p for p in res['t#outside'])
+    # a capture with no attempt: any session or Warning makes its one item wrong
+    res = dict(judge_case('z', {'attempt': []}, FakeRun(pairs, {}, [])))
+    assert res == {'z#none': []}
+    res = dict(judge_case('z', {'attempt': []}, FakeRun(pairs, frames, sessions[:1])))
+    assert res['z#none']
+    # verdict regexes: details substituted, forbidden words honoured
+    case = {'attempt': [{'client': A, 'gateway': B, 'first_frame': 1, 'verdict': 'login_refused',
+                         'alert': 'handshake_failure'}]}
+    s = [{'session': 1, 'client': A, 'gateway': B, 'start_frame': 1, 'verdict': 'login refused: TLS alert handshake failure'}]
+    assert dict(judge_case('v', case, FakeRun(pairs, {1: {'session': 1}}, s)))['v#1'] == []
+    case['attempt'][0]['verdict'] = 'tls_client_rejected'
+    assert dict(judge_case('v', case, FakeRun(pairs, {1: {'session': 1}}, s)))['v#1']
