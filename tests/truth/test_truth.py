@@ -41,7 +41,7 @@ VERDICTS = {
     'midflow':               (r'mid-flow|midflow|already up', None),
     'sas_agreed_no_traffic': (r'SAs? agreed|no ESP seen', r'stalled|phase 2 fail|broken|not answer'),
     'esp_one_way':           (r'one way', None),
-    'esp_one_way_capture':   (r'one (way|direction)', r'return path broken'),
+    'esp_one_way_capture':   (r'(?=.*one (way|direction))(?=.*capture)', None),   # offers the capture point
     'ended_in':              (r'capture end|ended|ends', r'stalled|fail|refused|not answering|broken|mismatch'),
     'abandoned':             (r'abandon|gave up|superseded|replaced|new attempt|not retransmitted',
                               r'stalled|fail|refused|broken|mismatch'),
