@@ -269,10 +269,41 @@ def qvpn_warnings(rec):
     return [n for n, sev in rec['experts'] if sev >= PI_WARN] if rec else []
 
 
-def judge_case(name, case, run):
+def spec_errors(at, run):
+    """Mistakes of the truth file itself: a frame named explicitly that is not one of the
+    attempt's frames (a single frame must be; a range must hold at least one)."""
+    errs = []
+    a = at.a
+    specs = [k for key in ('state_frames', 'state_not', 'phase_frames', 'must_warn', 'must_not') for k in a.get(key, {})]
+    specs += [a[k] for k in ('no_warn', 'may_warn', 'no_state') if k in a]
+    for spec in specs:
+        spec = str(spec).strip()
+        if spec == 'all' or spec.startswith('filter:'):
+            if spec.startswith('filter:') and not parse_frames(spec, at.frames, run.filtered):
+                errs.append('%s: %s selects none of its frames' % (at.key, spec))
+            continue
+        for item in spec.split(','):
+            item = item.strip()
+            if not item:
+                continue
+            fs = parse_frames(item, set(run.pairs), run.filtered)
+            if not fs & at.frames:
+                errs.append('%s: frame(s) %s are not frames of the attempt (%d-%d between %s and %s)' % (
+                    at.key, item, at.first, at.last, at.client, at.gateway))
+    if not at.frames:
+        errs.append('%s: no frame between %s and %s in %d-%d' % (at.key, at.client, at.gateway, at.first, at.last))
+    elif at.first not in at.frames:
+        errs.append('%s: first_frame %d is not a frame between %s and %s' % (at.key, at.first, at.client, at.gateway))
+    return errs
+
+
+def judge_case(name, case, run, truth_errors=None):
     """-> list of (key, problems) for every attempt, extra session and stray warning."""
     attempts = [Attempt(name, i + 1, a) for i, a in enumerate(case.get('attempt', []))]
     frame_sets(run, attempts)
+    if truth_errors is not None:
+        for at in attempts:
+            truth_errors.extend(spec_errors(at, run))
     results = []
 
     # sessions -> attempts
@@ -469,15 +500,19 @@ def test_truth(tshark):
         if not repo_path(case['capture']).exists():
             pytest.fail('%s: capture %s missing' % (name, case['capture']))
 
+    truth_errors = []
+
     def one(item):
         name, case = item
         run = Run(tshark, case)
         run.load(vn)
-        return judge_case(name, case, run)
+        return judge_case(name, case, run, truth_errors)
 
     workers = max(1, min(8, os.cpu_count() or 1))
     with concurrent.futures.ThreadPoolExecutor(workers) as ex:
         results = [r for rs in ex.map(one, cases) for r in rs]
+
+    assert not truth_errors, 'errors in the truth files:\n' + '\n'.join(truth_errors)
 
     known = {}
     if KNOWN_WRONG.exists():
