@@ -8,4 +8,13 @@ top=$(cd "$(dirname "$0")" && pwd)
 build=${QVPN_BUILD_DIR:-$top/build}
 QVPN_BUILD_DIR=$build "$top/scripts/build.sh"
 cd "$build"
-ctest --output-on-failure -j"$(nproc)" "$@"
+rm -f truth-score.txt
+status=0
+ctest --output-on-failure -j"$(nproc)" "$@" || status=$?
+# the truth score (tests/truth): how many connection attempts qvpn gets right, and
+# every attempt known to be wrong today with its reason
+if [ -f truth-score.txt ]; then
+    echo
+    cat truth-score.txt
+fi
+exit $status

@@ -1,0 +1,613 @@
+"""The truth manifest: qvpn's verdicts, states and warnings against what really happened.
+
+tests/truth/<case>.toml says, per connection attempt of a capture, what happened, the
+verdict an engineer would sign and which frames must (not) carry which state, phase or
+warning (format and verdict vocabulary: tests/truth/README.md).  Those files are written
+from the captures, never from qvpn's output.  This test runs qvpn on every case, maps its
+sessions to the attempts, judges each attempt and prints
+
+    truth: N/M attempts right; known wrong: <case#attempt: reason>, ...
+
+It fails when an attempt that is not listed in known_wrong.toml is judged wrong (a
+regression) and when a listed one is now right (remove it from the list).
+
+Environment: QVPN_BUILD_DIR, QVPN_TSHARK (as the integration tests);
+QVPN_TRUTH_CASES=a,b (only these cases; the known-wrong list is then checked for them
+only); QVPN_TRUTH_VERBOSE=1 (every failed check of every wrong attempt).
+"""
+import collections
+import concurrent.futures
+import ipaddress
+import json
+import os
+import re
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import HERE, REPO, repo_path
+
+# ---------------------------------------------------------------------------------------
+# The one table that ties the truth vocabulary to qvpn's wording.  Per verdict class: a
+# regex the session's verdict text must match (None: anything) and one it must not match
+# (None: nothing forbidden).  {notify}, {alert}, {state} are replaced by the attempt's
+# details (dashes, underscores and spaces interchangeable).  When qvpn's texts change,
+# this is the place to follow them -- never the truth files.
+FAILURE_WORDS = r'stalled|not answering|refused|fail|broken|mismatch|one way|lost track|UNKNOWN'
+VERDICTS = {
+    'connected':             (r'^connected', r'mid-flow'),
+    'midflow':               (r'mid-flow|midflow|already up', None),
+    'sas_agreed_no_traffic': (r'SAs? agreed|no ESP seen', r'stalled|phase 2 fail|broken|not answer'),
+    'esp_one_way':           (r'one way', None),
+    'esp_one_way_capture':   (r'(?=.*one (way|direction))(?=.*capture)', None),   # offers the capture point
+    'ended_in':              (r'capture end|ended|ends', r'stalled|fail|refused|not answering|broken|mismatch'),
+    'abandoned':             (r'abandon|gave up|superseded|replaced|new attempt|not retransmitted',
+                              r'stalled|fail|refused|broken|mismatch'),
+    'init_only':             (r'IKE_SA_INIT|no IKE_AUTH|probe',
+                              r'IKE_AUTH (is )?not answered|IKE_AUTH refused|authentication|stalled|fail'),
+    'p1_no_answer':          (r'not answer|no answer|unanswered|unreachable|silent', None),
+    'psk_mismatch':          (r'pre-shared key|PSK', None),
+    'refused':               (r'refused.*{notify}|{notify}.*refused', None),
+    'p2_failed':             (r'phase 2|quick mode|QM|child SA|CREATE_CHILD_SA', r'^connected|agreed'),
+    'auth_refused':          (r'IKE_AUTH refused|authentication (failed|refused)|AUTHENTICATION', None),
+    'redirected':            (r'redirect', r'stalled|fail'),
+    'login_refused':         (r'login refused.*{alert}', None),
+    'tls_client_rejected':   (r'{alert}', r'login refused'),
+    'tls_only':              (r'^TLS only', None),
+    'malformed':             (None, FAILURE_WORDS),
+    'unsupported':           (None, FAILURE_WORDS),
+}
+# State and phase names as the truth files write them (qvpn's value strings of
+# qvpn.ike.state / qvpn.phase today) -> the names qvpn prints, if it renames them.
+STATE_NAMES = {}
+PHASE_NAMES = {}
+# 'torn_down = true/false' of connected / midflow attempts
+TORN_DOWN = r'torn down|teardown|deleted|logged out'
+# details each verdict class needs in the truth file
+DETAILS = {
+    'refused': ('notify',), 'login_refused': ('alert',), 'tls_client_rejected': ('alert',),
+    'ended_in': ('state',), 'abandoned': ('state',), 'p1_no_answer': ('state',), 'psk_mismatch': ('state',),
+}
+ATTEMPT_KEYS = {
+    'id', 'client', 'gateway', 'roles_known', 'first_frame', 'last_frame', 'frames', 'optional',
+    'happened', 'verdict', 'state', 'notify', 'alert', 'reason', 'torn_down', 'protocol', 'direction', 'to',
+    'state_frames', 'state_not', 'no_state', 'phase_frames', 'must_warn', 'must_not', 'no_warn', 'may_warn', 'note',
+}
+CASE_KEYS = {'capture', 'source', 'attempts', 'attempt', 'tshark_args', 'note'}
+
+PI_WARN = 0x00600000          # expert severities: Chat 0x200000, Note 0x400000, Warn, Error 0x800000
+KNOWN_WRONG = HERE / 'known_wrong.toml'
+
+
+def truth_files():
+    only = [c for c in os.environ.get('QVPN_TRUTH_CASES', '').split(',') if c]
+    files = sorted(HERE.glob('*.toml'))
+    files = [f for f in files if f.name != KNOWN_WRONG.name]
+    if only:
+        files = [f for f in files if f.stem in only]
+    return files
+
+
+def load_case(path):
+    with open(path, 'rb') as fh:
+        return tomllib.load(fh)
+
+# ---------------------------------------------------------------------------------------
+# frame sets
+
+
+def ip(text):
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return text.strip()
+
+
+def parse_frames(spec, universe, filtered):
+    """A frame-set spec -> set of frame numbers (within universe).  filtered(f) gives
+    the frames a plain-tshark display filter selects."""
+    spec = str(spec).strip()
+    if spec == 'all':
+        return set(universe)
+    if spec.startswith('filter:'):
+        return filtered(spec[len('filter:'):]) & universe
+    out = set()
+    for item in spec.split(','):
+        item = item.strip()
+        if not item:
+            continue
+        if '-' in item:
+            a, b = item.split('-', 1)
+            out |= set(range(int(a), int(b) + 1))
+        else:
+            out.add(int(item))
+    return out & universe
+
+
+def names(value):
+    """must_warn / must_not value -> list of expert names ('*' = any)."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def flex(text):
+    """A detail (notify or alert name) as a regex: -, _ and space interchangeable."""
+    return re.sub(r'\\?[-_ ]', '[-_ ]', re.escape(text))
+
+# ---------------------------------------------------------------------------------------
+# running tshark
+
+
+class Run:
+    """Everything tshark says about one capture: plain dissection and qvpn's output."""
+
+    def __init__(self, tshark, case):
+        self.case = case
+        self.capture = repo_path(case['capture'])
+        self.cap = tshark.readable(self.capture)
+        self.args = list(case.get('tshark_args', []))
+        self.tshark = tshark
+        self._filters = {}
+
+    def plain(self, args):
+        r = self.tshark.run(['-r', self.cap, *self.args, *args], plugins=False)
+        assert r.returncode == 0, 'plain tshark %s: %s' % (' '.join(args), r.stderr)
+        return r.stdout
+
+    def qvpn(self, args):
+        # like tshark.ok(), but a capture that tshark itself finds cut short (the fuzz
+        # captures) may end with a non-zero exit: judge what was printed
+        r = self.tshark.run(['-r', self.cap, *self.args, *args])
+        assert r.returncode == 0 or r.stdout, 'tshark %s: exit %d\n%s' % (' '.join(args), r.returncode, r.stderr)
+        return r.stdout
+
+    def load(self, value_names):
+        # who talks to whom, per frame (outermost IP header)
+        out = self.plain(['-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=f',
+                          '-e', 'frame.number', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ipv6.src', '-e', 'ipv6.dst',
+                          '-e', 'esp.spi'])
+        self.pairs = {}
+        esp = set()
+        for line in out.splitlines():
+            f = line.split('\t')
+            src = f[1] or f[3]
+            dst = f[2] or f[4]
+            self.pairs[int(f[0])] = frozenset((ip(src), ip(dst))) if src and dst else None
+            if f[5]:
+                esp.add(int(f[0]))
+        self._filters['esp'] = esp          # the most used filter, without another run
+        self.last = max(self.pairs) if self.pairs else 0
+        # qvpn's per-frame fields and expert infos (PDML: each expert item's own name), and
+        # its sessions table, in one run (the -z tap sees every packet, -Y or not)
+        out = self.qvpn(['-T', 'pdml', '-Y', 'qvpn || _ws.expert', '-z', 'qvpn,sessions,json'])
+        end = out.find('</pdml>')
+        pdml, rest = (out[:end + len('</pdml>')], out[end:]) if end >= 0 else (out + '</pdml>\n', '')
+        js = [l for l in rest.splitlines() if l.startswith('{')]
+        self.sessions = json.loads(js[0])['qvpn_sessions']['sessions'] if js else []
+        self.frames = {}
+        for pkt in ET.fromstring(pdml).iter('packet'):
+            rec = {'session': None, 'phase': None, 'state': None, 'experts': []}
+            num = None
+            for fld in pkt.iter('field'):
+                name = fld.get('name')
+                if name == 'num' and num is None:
+                    num = int(fld.get('show'))
+                elif name == 'frame.number':
+                    num = int(fld.get('show'))
+                elif name == 'qvpn.session':
+                    rec['session'] = int(fld.get('show'))
+                elif name == 'qvpn.phase':
+                    rec['phase'] = value_names.get(('qvpn.phase', int(fld.get('show'))), fld.get('show'))
+                elif name == 'qvpn.ike.state':
+                    rec['state'] = value_names.get(('qvpn.ike.state', int(fld.get('show'))), fld.get('show'))
+                elif name == '_ws.expert':
+                    ei, sev = None, 0
+                    for ch in fld:
+                        cn = ch.get('name', '')
+                        if cn == '_ws.expert.severity':
+                            sev = int(ch.get('show'), 0)
+                        elif cn.startswith('qvpn.'):
+                            ei = cn
+                    if ei:
+                        rec['experts'].append((ei, sev))
+            if num is not None:
+                self.frames[num] = rec
+
+    def filtered(self, dfilter):
+        if dfilter not in self._filters:
+            out = self.plain(['-Y', dfilter, '-T', 'fields', '-e', 'frame.number'])
+            self._filters[dfilter] = {int(x) for x in out.split()}
+        return self._filters[dfilter]
+
+
+def value_names(tshark):
+    out = tshark.ok(['-G', 'values'])
+    vn = {}
+    for line in out.splitlines():
+        f = line.split('\t')
+        if len(f) >= 4 and f[0] == 'V' and f[1].startswith('qvpn.'):
+            vn[(f[1], int(f[2]))] = f[3]
+    return vn
+
+# ---------------------------------------------------------------------------------------
+# judging
+
+
+class Attempt:
+    def __init__(self, case_name, index, a):
+        self.a = a
+        self.key = '%s#%s' % (case_name, a.get('id', index))
+        self.client, self.gateway = ip(a['client']), ip(a['gateway'])
+        self.pair = frozenset((self.client, self.gateway))
+        self.first = int(a['first_frame'])
+        self.last = a.get('last_frame')
+        self.frames = set()
+        self.sessions = []
+        self.problems = []
+
+
+def frame_sets(run, attempts):
+    """Fill each attempt's frames: first..last between its two peers."""
+    by_pair = collections.defaultdict(list)
+    for at in attempts:
+        by_pair[at.pair].append(at)
+    for lst in by_pair.values():
+        lst.sort(key=lambda x: x.first)
+        for i, at in enumerate(lst):
+            if at.last is None:
+                at.last = lst[i + 1].first - 1 if i + 1 < len(lst) else run.last
+            at.last = int(at.last)
+    for at in attempts:
+        if 'frames' in at.a:
+            at.frames = parse_frames(at.a['frames'], set(run.pairs), run.filtered)
+        else:
+            at.frames = {f for f in range(at.first, at.last + 1) if run.pairs.get(f) == at.pair}
+
+
+def qvpn_warnings(rec):
+    return [n for n, sev in rec['experts'] if sev >= PI_WARN] if rec else []
+
+
+def spec_errors(at, run):
+    """Mistakes of the truth file itself: a frame named explicitly that is not one of the
+    attempt's frames (a single frame must be; a range must hold at least one)."""
+    errs = []
+    a = at.a
+    specs = [k for key in ('state_frames', 'state_not', 'phase_frames', 'must_warn', 'must_not') for k in a.get(key, {})]
+    specs += [a[k] for k in ('no_warn', 'may_warn', 'no_state') if k in a]
+    for spec in specs:
+        spec = str(spec).strip()
+        if spec == 'all' or spec.startswith('filter:'):
+            if spec.startswith('filter:') and not parse_frames(spec, at.frames, run.filtered):
+                errs.append('%s: %s selects none of its frames' % (at.key, spec))
+            continue
+        for item in spec.split(','):
+            item = item.strip()
+            if not item:
+                continue
+            fs = parse_frames(item, set(run.pairs), run.filtered)
+            if not fs & at.frames:
+                errs.append('%s: frame(s) %s are not frames of the attempt (%d-%d between %s and %s)' % (
+                    at.key, item, at.first, at.last, at.client, at.gateway))
+    if not at.frames:
+        errs.append('%s: no frame between %s and %s in %d-%d' % (at.key, at.client, at.gateway, at.first, at.last))
+    elif at.first not in at.frames:
+        errs.append('%s: first_frame %d is not a frame between %s and %s' % (at.key, at.first, at.client, at.gateway))
+    return errs
+
+
+def judge_case(name, case, run, truth_errors=None):
+    """-> list of (key, problems) for every attempt, extra session and stray warning."""
+    attempts = [Attempt(name, i + 1, a) for i, a in enumerate(case.get('attempt', []))]
+    frame_sets(run, attempts)
+    if truth_errors is not None:
+        for at in attempts:
+            truth_errors.extend(spec_errors(at, run))
+    results = []
+
+    # sessions -> attempts
+    owner = {}
+    extras = []
+    for s in run.sessions:
+        pair = frozenset((ip(s['client']), ip(s['gateway'])))
+        cands = [at for at in attempts if at.pair == pair and s['start_frame'] in at.frames]
+        if not cands:
+            cands = [at for at in attempts if at.pair == pair and at.first <= s['start_frame'] <= at.last]
+        if cands:
+            at = max(cands, key=lambda x: x.first)
+            at.sessions.append(s)
+            owner[s['session']] = at
+        else:
+            extras.append(s)
+
+    for at in attempts:
+        a, p = at.a, at.problems
+        mine = {s['session'] for s in at.sessions}
+        labelled = collections.Counter(run.frames[f]['session'] for f in at.frames
+                                       if f in run.frames and run.frames[f]['session'] is not None)
+        for sn, n in sorted(labelled.items()):
+            if sn not in mine:
+                other = owner.get(sn)
+                p.append('%d frames labelled session %d (%s)' % (
+                    n, sn, ('that of ' + other.key) if other else 'an extra session'))
+        s = None
+        if len(at.sessions) > 1:
+            p.append('split into sessions %s' % ', '.join(str(x['session']) for x in at.sessions))
+        elif not at.sessions:
+            if not a.get('optional'):
+                p.append('no qvpn session')
+        else:
+            s = at.sessions[0]
+        if s is not None:
+            if a.get('roles_known', True) and (ip(s['client']), ip(s['gateway'])) != (at.client, at.gateway):
+                p.append('roles: qvpn says client %s gateway %s' % (s['client'], s['gateway']))
+            verdict = s.get('verdict', '')
+            pos, neg = VERDICTS[a['verdict']]
+            subst = {k: flex(str(a[k])) for k in ('notify', 'alert', 'state') if k in a}
+            if pos and not re.search(pos.format(**subst), verdict, re.I):
+                p.append('verdict %r is not %s' % (verdict, a['verdict']))
+            elif neg and re.search(neg.format(**subst), verdict, re.I):
+                p.append('verdict %r is not %s' % (verdict, a['verdict']))
+            if 'torn_down' in a and bool(re.search(TORN_DOWN, verdict, re.I)) != a['torn_down']:
+                p.append('verdict %r: torn down should be %s' % (verdict, a['torn_down']))
+            if 'state' in a and s.get('ike_state') != STATE_NAMES.get(a['state'], a['state']):
+                p.append('final IKE state %s, not %s' % (s.get('ike_state'), a['state']))
+        universe = at.frames
+        rec = run.frames.get
+        grouped = collections.defaultdict(list)
+        for spec, want in a.get('state_frames', {}).items():
+            want = STATE_NAMES.get(want, want)
+            for f in sorted(parse_frames(spec, universe, run.filtered)):
+                got = (rec(f) or {}).get('state')
+                if got != want:
+                    grouped['state %s, not %s' % (got, want)].append(f)
+        for spec, bad in a.get('state_not', {}).items():
+            for f in sorted(parse_frames(spec, universe, run.filtered)):
+                if (rec(f) or {}).get('state') in [STATE_NAMES.get(b, b) for b in names(bad)]:
+                    grouped['state %s' % rec(f)['state']].append(f)
+        for f in sorted(parse_frames(a.get('no_state', ''), universe, run.filtered)):
+            if (rec(f) or {}).get('state') is not None:
+                grouped['state %s on a packet that is not IKE' % rec(f)['state']].append(f)
+        for what, fl in grouped.items():
+            p.append('frame%s %s: %s' % ('s' if len(fl) > 1 else '', short(sorted(fl)), what))
+        for spec, want in a.get('phase_frames', {}).items():
+            want = PHASE_NAMES.get(want, want)
+            wrong = [f for f in sorted(parse_frames(spec, universe, run.filtered))
+                     if (rec(f) or {}).get('phase') != want]
+            if wrong:
+                got = collections.Counter(str((rec(f) or {}).get('phase')) for f in wrong)
+                p.append('%d frames (%s) not phase %s (%s)' % (
+                    len(wrong), short(wrong), want, ', '.join('%s x%d' % kv for kv in got.items())))
+        excluded = set()
+        for spec, want in a.get('must_warn', {}).items():
+            fs = parse_frames(spec, universe, run.filtered)
+            excluded |= fs
+            ok = [f for f in fs if any(n in names(want) or '*' in names(want) for n in qvpn_warnings(rec(f)))]
+            if not ok:
+                p.append('no %s Warning on %s' % ('/'.join(names(want)), 'frame ' + str(spec) if '-' not in str(spec)
+                                                  else 'any frame of ' + str(spec)))
+        carried = collections.defaultdict(list)
+        for spec, bad in a.get('must_not', {}).items():
+            for f in sorted(parse_frames(spec, universe, run.filtered)):
+                for n, _ in (rec(f) or {'experts': []})['experts']:
+                    if n in names(bad):
+                        carried[n].append(f)
+        for n, fl in carried.items():
+            p.append('%s on %s' % (n, short(sorted(set(fl)))))
+        if 'no_warn' in a:
+            spec = a['no_warn']
+            fs = parse_frames(spec, universe, run.filtered)
+            if str(spec).strip() == 'all':
+                fs -= excluded
+            fs -= parse_frames(a.get('may_warn', ''), universe, run.filtered)
+            bad = collections.defaultdict(list)
+            for f in sorted(fs):
+                for n in qvpn_warnings(rec(f)):
+                    bad[n].append(f)
+            for n, fl in sorted(bad.items()):
+                p.append('%s Warning on %s' % (n, short(fl)))
+        if os.environ.get('QVPN_TRUTH_VERBOSE') == '2':
+            print('  %-55s %-22s qvpn: %s' % (at.key, a['verdict'], '; '.join(
+                '#%d %s' % (x['session'], x.get('verdict')) for x in at.sessions) or '-'))
+        results.append((at.key, p))
+
+    # what qvpn said outside every attempt
+    stray = []
+    for s in extras:
+        stray.append(('%s#extra@%d' % (name, s['start_frame']),
+                      ['session %d (%s -> %s, start %d) matches no attempt: %r' % (
+                          s['session'], s['client'], s['gateway'], s['start_frame'], s.get('verdict'))]))
+    covered = set().union(*(at.frames for at in attempts)) if attempts else set()
+    outside = sorted(f for f, r in run.frames.items()
+                     if f not in covered and r['session'] is None and qvpn_warnings(r))
+    if outside:
+        stray.append(('%s#outside' % name, ['Warning outside every attempt on %s' % short(outside)]))
+    if not attempts:
+        results.append(('%s#none' % name, [m for _, ms in stray for m in ms]))
+    else:
+        results.extend(stray)
+    return results
+
+
+def short(frames, n=8):
+    frames = list(frames)
+    s = ','.join(str(f) for f in frames[:n])
+    return s + (',... (%d)' % len(frames) if len(frames) > n else '')
+
+# ---------------------------------------------------------------------------------------
+# the tests
+
+
+def test_manifest_well_formed():
+    """Every truth file parses, uses the vocabulary and covers a capture that exists;
+    every capture the golden tests use has a truth file."""
+    problems = []
+    files = truth_files()
+    for path in files:
+        try:
+            case = load_case(path)
+        except tomllib.TOMLDecodeError as e:
+            problems.append('%s: %s' % (path.name, e))
+            continue
+        for k in set(case) - CASE_KEYS:
+            problems.append('%s: unknown key %s' % (path.name, k))
+        for k in ('capture', 'source', 'attempts'):
+            if k not in case:
+                problems.append('%s: no %s' % (path.name, k))
+        if 'capture' in case:
+            if Path(case['capture']).stem != path.stem and Path(case['capture']).name != path.stem:
+                problems.append('%s: file name is not the capture stem %s' % (path.name, Path(case['capture']).stem))
+            if not repo_path(case['capture']).exists():
+                problems.append('%s: capture %s missing' % (path.name, case['capture']))
+        atts = case.get('attempt', [])
+        if case.get('attempts') != len(atts):
+            problems.append('%s: attempts = %s but %d [[attempt]] tables' % (path.name, case.get('attempts'), len(atts)))
+        ids = [str(a.get('id', i + 1)) for i, a in enumerate(atts)]
+        if len(set(ids)) != len(ids):
+            problems.append('%s: duplicate attempt ids' % path.name)
+        for i, a in enumerate(atts):
+            where = '%s#%s' % (path.stem, a.get('id', i + 1))
+            for k in set(a) - ATTEMPT_KEYS:
+                problems.append('%s: unknown key %s' % (where, k))
+            for k in ('client', 'gateway', 'first_frame', 'happened', 'verdict'):
+                if k not in a:
+                    problems.append('%s: no %s' % (where, k))
+            if a.get('verdict') not in VERDICTS:
+                problems.append('%s: verdict %r not in the vocabulary' % (where, a.get('verdict')))
+            for k in DETAILS.get(a.get('verdict'), ()):
+                if k not in a:
+                    problems.append('%s: verdict %s needs %s' % (where, a['verdict'], k))
+            if a.get('optional') and (a.get('must_warn') or a.get('state_frames') or a.get('phase_frames')):
+                problems.append('%s: an optional attempt cannot require states, phases or warnings' % where)
+    if not os.environ.get('QVPN_TRUTH_CASES'):
+        stems = {p.stem for p in files}
+        for line in (REPO / 'tests/integration/cases.txt').read_text().splitlines():
+            w = line.split()
+            if len(w) >= 2 and not line.startswith('#') and w[1].startswith('captures/'):
+                if Path(w[1]).stem not in stems:
+                    problems.append('no truth file for %s' % w[1])
+    assert not problems, '\n'.join(problems)
+
+
+def test_truth(tshark):
+    files = truth_files()
+    if not files:
+        pytest.skip('no truth files selected')
+    vn = value_names(tshark)
+    cases = [(p.stem, load_case(p)) for p in files]
+    for name, case in cases:
+        if not repo_path(case['capture']).exists():
+            pytest.fail('%s: capture %s missing' % (name, case['capture']))
+
+    truth_errors = []
+
+    def one(item):
+        name, case = item
+        run = Run(tshark, case)
+        run.load(vn)
+        return judge_case(name, case, run, truth_errors)
+
+    workers = max(1, min(8, os.cpu_count() or 1))
+    with concurrent.futures.ThreadPoolExecutor(workers) as ex:
+        results = [r for rs in ex.map(one, cases) for r in rs]
+
+    assert not truth_errors, 'errors in the truth files:\n' + '\n'.join(truth_errors)
+
+    known = {}
+    if KNOWN_WRONG.exists():
+        with open(KNOWN_WRONG, 'rb') as fh:
+            known = tomllib.load(fh).get('known_wrong', {})
+    judged = {k for k, _ in results}
+    if os.environ.get('QVPN_TRUTH_CASES'):
+        sel = {n for n, _ in cases}
+        known = {k: v for k, v in known.items() if k.split('#')[0] in sel}
+
+    wrong = [(k, p) for k, p in results if p]
+    right = [k for k, p in results if not p]
+    regressions = [(k, p) for k, p in wrong if k not in known]
+    now_right = [k for k in known if k in right or k not in judged]
+
+    line = 'truth: %d/%d attempts right; known wrong: %s' % (
+        len(right), len(results),
+        ', '.join('%s: %s' % (k, known.get(k, p[0])) for k, p in wrong) or 'none')
+    print('\n' + line)
+    out = os.environ.get('QVPN_BUILD_DIR')
+    if out and Path(out).is_dir():
+        (Path(out) / 'truth-score.txt').write_text(line + '\n')
+    if os.environ.get('QVPN_TRUTH_VERBOSE'):
+        for k, p in wrong:
+            print('  %s:\n    %s' % (k, '\n    '.join(p)))
+
+    msg = []
+    for k, p in regressions:
+        msg.append('REGRESSION %s (not in known_wrong.toml): %s' % (k, '; '.join(p)))
+    for k in now_right:
+        msg.append('%s now right, remove from known_wrong%s' % (
+            k, '' if k in judged else ' (no such attempt any more)'))
+    assert not msg, '\n'.join(msg)
+
+
+class FakeRun:
+    """A Run without tshark, for the checker's own test."""
+
+    def __init__(self, pairs, frames, sessions, filters=None):
+        self.pairs = {f: frozenset(p) for f, p in pairs.items()}
+        self.last = max(self.pairs)
+        self.frames = {f: dict({'session': None, 'phase': None, 'state': None, 'experts': []}, **r)
+                       for f, r in frames.items()}
+        self.sessions = sessions
+        self._filters = filters or {}
+
+    def filtered(self, dfilter):
+        return self._filters.get(dfilter, set())
+
+
+def test_checker_judges():
+    """The judge on a hand-made case: right, wrong, merged, optional, extra, outside."""
+    A, B, C = '192.0.2.1', '198.51.100.1', '203.0.113.9'
+    W, N = PI_WARN, 0x00400000
+    pairs = {1: (A, B), 2: (B, A), 3: (A, B), 4: (A, B), 5: (B, A), 6: (A, C), 7: (A, C), 8: (A, B)}
+    frames = {
+        1: {'session': 1, 'state': 'MM_NO_STATE', 'phase': 'Policy activation'},
+        2: {'session': 1, 'state': 'MM_SA_SETUP', 'experts': [('qvpn.ike_notify', W)]},
+        3: {'session': 1, 'experts': [('qvpn.ike_retransmission', N)]},
+        4: {'session': 1},                       # second attempt labelled with the first one's session
+        5: {'session': 1, 'experts': [('qvpn.mm_stall', W)]},
+        6: {'session': 2},
+        8: {'experts': [('qvpn.esp_one_way', W)]},
+    }
+    sessions = [
+        {'session': 1, 'client': A, 'gateway': B, 'start_frame': 1, 'verdict': 'refused by peer: NO-PROPOSAL-CHOSEN',
+         'ike_state': 'MM_NO_STATE'},
+        {'session': 2, 'client': C, 'gateway': A, 'start_frame': 6, 'verdict': 'TLS only: no IKE followed'},
+        {'session': 3, 'client': '10.0.0.1', 'gateway': '10.0.0.2', 'start_frame': 7, 'verdict': 'x'},
+    ]
+    case = {'attempt': [
+        {'id': 'ok', 'client': A, 'gateway': B, 'first_frame': 1, 'last_frame': 3, 'verdict': 'refused',
+         'notify': 'NO-PROPOSAL-CHOSEN', 'state': 'MM_NO_STATE', 'state_frames': {1: 'MM_NO_STATE', 2: 'MM_SA_SETUP'},
+         'phase_frames': {'1': 'Policy activation'}, 'must_warn': {2: 'qvpn.ike_notify'}, 'no_warn': 'all'},
+        {'id': 'merged', 'client': A, 'gateway': B, 'first_frame': 4, 'last_frame': 5, 'verdict': 'psk_mismatch',
+         'state': 'MM_KEY_EXCH', 'must_warn': {'4-5': 'qvpn.mm_stall'}},
+        {'id': 'opt', 'client': A, 'gateway': C, 'first_frame': 6, 'optional': True, 'verdict': 'tls_only',
+         'no_warn': 'all'},
+    ]}
+    res = dict(judge_case('t', case, FakeRun(pairs, frames, sessions)))
+    assert res['t#ok'] == []
+    assert any('labelled session 1' in p for p in res['t#merged']), res['t#merged']
+    assert any('no qvpn session' in p for p in res['t#merged'])
+    assert any('roles' in p for p in res['t#opt']), res['t#opt']
+    assert any('matches no attempt' in p for p in res['t#extra@7'])
+    assert any('outside' in p for p in res['t#outside'])
+    # a capture with no attempt: any session or Warning makes its one item wrong
+    res = dict(judge_case('z', {'attempt': []}, FakeRun(pairs, {}, [])))
+    assert res == {'z#none': []}
+    res = dict(judge_case('z', {'attempt': []}, FakeRun(pairs, frames, sessions[:1])))
+    assert res['z#none']
+    # verdict regexes: details substituted, forbidden words honoured
+    case = {'attempt': [{'client': A, 'gateway': B, 'first_frame': 1, 'verdict': 'login_refused',
+                         'alert': 'handshake_failure'}]}
+    s = [{'session': 1, 'client': A, 'gateway': B, 'start_frame': 1, 'verdict': 'login refused: TLS alert handshake failure'}]
+    assert dict(judge_case('v', case, FakeRun(pairs, {1: {'session': 1}}, s)))['v#1'] == []
+    case['attempt'][0]['verdict'] = 'tls_client_rejected'
+    assert dict(judge_case('v', case, FakeRun(pairs, {1: {'session': 1}}, s)))['v#1']
