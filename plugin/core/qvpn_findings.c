@@ -183,15 +183,19 @@ static void describe_stall(const qvpn_verdict *v, bool qm, char *obs, size_t ol,
 static void describe_rst_after_alert(const qvpn_verdict *v, char *obs, size_t ol,
                                      char *inf, size_t il)
 {
-    bool encrypted = v->alert_desc == QVPN_ALERT_ENCRYPTED;
     snprintf(obs, ol, "TCP RST from the %s %.6f s after a TLS %s alert", side(v),
-             secs(v->gap_ns), encrypted ? "encrypted" : qvpn_tls_alert_name(v->alert_desc));
-    if (encrypted)
-        snprintf(inf, il, "an abortive close after the session's own close_notify, as QuickVPN "
-                          "gateways close a logout: harmless");
-    else
-        snprintf(inf, il, "the connection ended after the %s alert: it confirms the "
-                          "failed handshake", qvpn_tls_alert_name(v->alert_desc));
+             secs(v->gap_ns), qvpn_tls_alert_name(v->alert_desc));
+    snprintf(inf, il, "the connection was reset after the fatal %s alert: the handshake "
+                      "failed for good", qvpn_tls_alert_name(v->alert_desc));
+}
+
+static void describe_rst_after_close(const qvpn_verdict *v, char *obs, size_t ol,
+                                     char *inf, size_t il)
+{
+    snprintf(obs, ol, "TCP RST from the %s %.6f s after an encrypted TLS alert", side(v),
+             secs(v->gap_ns));
+    snprintf(inf, il, "an abortive close after the session's own close_notify, as QuickVPN "
+                      "gateways close a logout: harmless");
 }
 
 static void describe_mm_stall(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)

@@ -26,7 +26,7 @@ typedef enum { QVPN_SEV_CHAT, QVPN_SEV_NOTE, QVPN_SEV_WARN, QVPN_SEV_ERROR } qvp
 
 /*   ID                  abbrev              title                              group          severity */
 #define QVPN_FINDINGS(X) \
-    X(RST_AFTER_ALERT,    rst_after_alert,    "TCP RST after TLS alert",          SEQUENCE,      NOTE) \
+    X(RST_AFTER_ALERT,    rst_after_alert,    "TCP RST after TLS alert",          SEQUENCE,      WARN) \
     X(MM_STALL,           mm_stall,           "IKE phase 1 stalled",              SEQUENCE,      WARN) \
     X(QM_STALL,           qm_stall,           "IKE phase 2 stalled",              SEQUENCE,      WARN) \
     X(IKE_RETRANSMISSION, ike_retransmission, "IKE retransmission",               SEQUENCE,      NOTE) \
@@ -38,7 +38,8 @@ typedef enum { QVPN_SEV_CHAT, QVPN_SEV_NOTE, QVPN_SEV_WARN, QVPN_SEV_ERROR } qvp
     X(IKE_AUTH_FAILED,    ike_auth_failed,    "IKE_AUTH refused",                 RESPONSE_CODE, WARN) \
     X(IKE_REFUSED,        ike_refused,        "IKE request refused (encrypted)",  RESPONSE_CODE, WARN) \
     X(IKE_REDIRECT,       ike_redirect,       "IKE redirect",                     RESPONSE_CODE, NOTE) \
-    X(IKE_RENEGOTIATION,  ike_renegotiation,  "IKE retry requested",              RESPONSE_CODE, NOTE)
+    X(IKE_RENEGOTIATION,  ike_renegotiation,  "IKE retry requested",              RESPONSE_CODE, NOTE) \
+    X(RST_AFTER_CLOSE,    rst_after_close,    "TCP RST after TLS close",          SEQUENCE,      NOTE)
 
 #define QVPN_FINDING_ENUM_(id, abbrev, title, group, sev) QVPN_FINDING_##id,
 typedef enum {

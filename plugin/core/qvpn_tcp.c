@@ -151,7 +151,10 @@ static qvpn_step classify_rst(qvpn_ctx *c, qvpn_stream *st)
 {
     if (st->alert_seen && !st->rst_reported) {
         st->rst_reported = true;
-        qvpn_finding_set(c, QVPN_FINDING_RST_AFTER_ALERT);
+        /* After a cleartext fatal alert the reset confirms a failed handshake; after
+         * the session's own encrypted close it is an abortive close (a logout). */
+        qvpn_finding_set(c, st->alert_desc == QVPN_ALERT_ENCRYPTED ? QVPN_FINDING_RST_AFTER_CLOSE
+                                                                   : QVPN_FINDING_RST_AFTER_ALERT);
         c->v.gap_ns = c->obs->ts_ns - st->alert_ts;
         c->v.alert_desc = st->alert_desc;
     }

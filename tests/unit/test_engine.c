@@ -254,7 +254,7 @@ static void test_reference_flow(fixture *fx, gconstpointer data)
     g_assert_cmpint(l[2]->step, ==, QVPN_STEP_TCP_HANDSHAKE);
     g_assert_cmpint(l[5]->step, ==, QVPN_STEP_TLS_DATA);
     g_assert_cmpint(l[6]->step, ==, QVPN_STEP_TLS_CLOSE);
-    g_assert_cmpuint(l[9]->findings, ==, BIT(QVPN_FINDING_RST_AFTER_ALERT));
+    g_assert_cmpuint(l[9]->findings, ==, BIT(QVPN_FINDING_RST_AFTER_CLOSE));
     g_assert_cmpint(l[9]->alert_desc, ==, QVPN_ALERT_ENCRYPTED);
     g_assert_true(qvpn_facts_tls_only(l[1]->session->facts));
 
