@@ -9,9 +9,12 @@
 Writes quickvpn-reference.pcapng, scenarios/<name>.pcap[ng],
 scenarios/keyframes.json (frame numbers of each capture's key events) and
 README.md (whose frame numbers come from keyframes.json).
-No input is read: every byte follows from the fixed seeds in qvgen/.
+No input is read: every byte follows from the fixed seeds in qvgen/.  Every
+capture it writes must be a case of tests/manifest.toml (named after the file,
+e.g. [case."psk-mismatch"]); it stops before writing anything otherwise.
 """
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -22,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qvgen import reference, scenarios, bench, readme  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
 
 
 def dump_keyframes(keyframes):
@@ -39,15 +43,39 @@ def dump_keyframes(keyframes):
     return '\n'.join(out) + '\n'
 
 
-def write_corpus(out, only=None, verbose=True):
-    os.makedirs(os.path.join(out, 'scenarios'), exist_ok=True)
-    keyframes = {}
+def corpus_jobs():
+    """(name, format, build function, path under captures/) of every capture, in README order."""
     jobs = [('quickvpn-reference', 'pcapng', reference.build, 'quickvpn-reference.pcapng')]
     for name, fmt, fn in scenarios.SCENARIOS:
-        jobs.append((name, fmt, fn, os.path.join('scenarios', '%s.%s' % (name, fmt))))
+        jobs.append((name, fmt, fn, 'scenarios/%s.%s' % (name, fmt)))
+    return jobs
+
+
+def check_manifest(jobs):
+    """Stop, loudly, unless every capture of jobs is a case of tests/manifest.toml."""
+    spec = importlib.util.spec_from_file_location('manifest', os.path.join(REPO, 'tests', 'manifest.py'))
+    manifest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(manifest)
+    cases = manifest.load()
+    bad = []
     for name, fmt, fn, rel in jobs:
-        if only and name not in only:
-            continue
+        capture = 'captures/' + rel
+        case = cases.get(name)
+        if case is None:
+            bad.append('[case."%s"]\ncapture = "%s"' % (name, capture))
+        elif case.capture != capture:
+            bad.append('[case."%s"] has capture = "%s"; the generator writes %s' % (name, case.capture, capture))
+    if bad:
+        sys.exit('generate.py: every capture it writes needs its case in tests/manifest.toml; add or fix '
+                 '(docs/HACKING.md, "Add a scenario"), then run again:\n\n%s\n' % '\n\n'.join(bad))
+
+
+def write_corpus(out, only=None, verbose=True):
+    jobs = [j for j in corpus_jobs() if not only or j[0] in only]
+    check_manifest(jobs)
+    os.makedirs(os.path.join(out, 'scenarios'), exist_ok=True)
+    keyframes = {}
+    for name, fmt, fn, rel in jobs:
         t = time.time()
         cap = fn()
         keys = cap.write(os.path.join(out, rel), fmt)
@@ -61,7 +89,7 @@ def write_corpus(out, only=None, verbose=True):
         with open(os.path.join(out, 'scenarios', 'keyframes.json'), 'w') as f:
             f.write(dump_keyframes(keyframes))
         with open(os.path.join(out, 'README.md'), 'w') as f:
-            f.write(readme.render(keyframes))
+            f.write(readme.render(keyframes, [(name, fn) for name, fmt, fn, rel in jobs]))
     return keyframes
 
 

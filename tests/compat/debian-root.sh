@@ -120,7 +120,7 @@ say "tshark -G plugins: $row"
 echo "$row" | grep -q "^qvpn\.so[[:space:]]*$version[[:space:]].*/build/plugins/$mm/epan/qvpn\.so\$" \
     || fail "qvpn.so $version not listed by the $suite tshark from /build/plugins/$mm/epan"
 
-say "golden cases (tests/integration/cases.txt) with the $suite tshark, one-pass and -2"
+say "golden cases (tests/manifest.toml) with the $suite tshark, one-pass and -2"
 if ! in_root "python3 /src/tests/compat/golden_compat.py --repo /src --plugin-dir /build/plugins" \
         > "$base/golden.log" 2>&1; then
     grep -v '^ok ' "$base/golden.log" | head -n 80 | sed 's/^/    /'

@@ -3,7 +3,7 @@
 
     golden_compat.py --repo SRC --plugin-dir DIR [--tshark tshark]
 
-For every case in tests/integration/cases.txt whose capture is present, runs tshark
+For every case of tests/manifest.toml whose capture is present, runs tshark
 with the module (one-pass and -2) and compares the qvpn lines with
 tests/integration/expected/<case>.tsv, which were made with the Wireshark the
 project develops on (4.0).  The fields are taken from each expected file's header.
@@ -19,8 +19,8 @@ for root.  Exit status 0 when every case matches.
 """
 import argparse
 import difflib
+import importlib.util
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -31,13 +31,12 @@ EXPERT = '_ws.expert.message'
 
 
 def read_cases(repo):
-    cases = []
-    for line in (repo / 'tests/integration/cases.txt').read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith('#'):
-            w = shlex.split(line)
-            cases.append((w[0], w[1], w[2:]))
-    return cases
+    """(name, capture, args) of each case of <repo>/tests/manifest.toml."""
+    spec = importlib.util.spec_from_file_location('manifest', repo / 'tests' / 'manifest.py')
+    manifest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(manifest)
+    cases = manifest.load(repo / 'tests' / 'manifest.toml')
+    return [(c.name, c.capture, list(c.args)) for c in cases.values()]
 
 
 class Tshark:

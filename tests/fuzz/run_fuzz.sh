@@ -19,12 +19,12 @@ mkdir -p "$build"
 build=$(cd "$build" && pwd)
 
 if ! command -v "$clang" >/dev/null; then
-    echo "run_fuzz: $clang not found: skipped" >&2; exit 77
+    echo "run_fuzz: $clang not found: skipped (ctest unit_fuzz_replay still replays the corpus)" >&2; exit 77
 fi
 echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }' \
     > "$build/probe.c"
 if ! "$clang" -fsanitize=fuzzer "$build/probe.c" -o "$build/probe" 2>/dev/null; then
-    echo "run_fuzz: $clang cannot link -fsanitize=fuzzer (libclang-rt-*-dev missing): skipped" >&2
+    echo "run_fuzz: $clang cannot link -fsanitize=fuzzer (libclang-rt-*-dev missing): skipped (ctest unit_fuzz_replay still replays the corpus)" >&2
     exit 77
 fi
 

@@ -5,8 +5,11 @@ Environment:
   QVPN_TSHARK             tshark to run (default: tshark on PATH)
   QVPN_PUBLIC_CAPTURES    fallback folder for captures/public/* while those are not in the
                           repository (default: /work/shared/public-captures)
-  QVPN_REGEN=1            rewrite tests/integration/expected/*.tsv instead of comparing
+  QVPN_REGEN=1            rewrite tests/integration/expected/ instead of comparing
                           (see regen.sh); never edit the expected files by hand
+
+The cases — capture, extra tshark arguments, expected files, verdicts — come from
+tests/manifest.toml (tests/manifest.py), the one list of them.
 
 Wireshark ignores WIRESHARK_PLUGIN_DIR and personal plugin folders when started with
 special privileges (root included), so as root tshark runs as nobody (65534) through
@@ -15,9 +18,9 @@ private clone) is copied into a world-readable temporary folder first.  Every ru
 gets a throwaway HOME (no personal preferences), TZ=UTC and LC_ALL=C.
 """
 import os
-import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -26,6 +29,12 @@ import pytest
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 NOBODY = 65534
+
+sys.path.insert(0, str(REPO / 'tests'))
+import manifest  # noqa: E402  (tests/manifest.py)
+
+# tests/manifest.toml: {name: manifest.Case}, every capture the tests run qvpn on.
+CASES = manifest.load()
 
 # stderr lines that say nothing about qvpn (environment noise).
 HARMLESS_STDERR = (
@@ -162,15 +171,14 @@ def regen():
     return os.environ.get('QVPN_REGEN') == '1'
 
 
-def read_cases():
-    """tests/integration/cases.txt: `<name> <capture relative to repo> [tshark args...]`."""
-    cases = []
-    for n, line in enumerate((HERE / 'cases.txt').read_text().splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith('#'):
-            continue
-        words = shlex.split(line)
-        if len(words) < 2:
-            raise ValueError('cases.txt:%d: need <name> <capture> [args]' % n)
-        cases.append((words[0], words[1], words[2:]))
-    return cases
+def case_params(cases):
+    """pytest.param per case, with the case name as the test id."""
+    return [pytest.param(c, id=c.name) for c in cases]
+
+
+def case_capture(tshark, case):
+    """The case's capture as tshark's user can read it; skips the test if it is absent."""
+    path = repo_path(case.capture)
+    if not path.exists():
+        pytest.skip('capture %s not present' % case.capture)
+    return tshark.readable(path)

@@ -1,10 +1,9 @@
 """Behaviour of the epan glue itself, on the captures of gen_glue_captures.py and a
-public one: TLS ports, same-name fields, ICMP quotes, NULL ESP, passes and filters."""
+public one: TLS ports, same-name fields, ICMP quotes, NULL ESP, passes and filters.
+Captures and their tshark arguments are the cases of tests/manifest.toml."""
 import pytest
 
-from conftest import HERE, repo_path
-
-DATA = HERE / 'data'
+from conftest import CASES, case_capture
 
 
 def rows(out):
@@ -30,12 +29,13 @@ def vals(tshark, field):
 
 @pytest.fixture(scope='module')
 def data(tshark):
-    return lambda name: tshark.readable(DATA / name)
+    """(capture readable by tshark, case) of a manifest case."""
+    return lambda name: (case_capture(tshark, CASES[name]), CASES[name])
 
 
 def test_quickvpn_port_decoded_as_tls(tshark, data):
-    cap = data('tls_60443.pcap')
-    off = ['--disable-heuristic', 'tls_tcp']
+    cap, case = data('tls_60443')
+    off = list(case.args)           # TLS heuristics off: the port registration alone
     # With the default qvpn.tls_ports (443,60443) TCP 60443 is TLS ...
     r = fields(tshark, cap, ['frame.number', 'tls.handshake.type', 'qvpn.session'], off)
     assert [x[1] for x in r[3:5]] == ['1', '2']
@@ -47,7 +47,7 @@ def test_quickvpn_port_decoded_as_tls(tshark, data):
 
 
 def test_sslv2_client_hello_seen(tshark, data):
-    cap = data('sslv2_hello.pcap')
+    cap, _ = data('sslv2_hello')
     r = fields(tshark, cap, ['frame.number', 'tls.record.version', 'tls.handshake.type',
                              'qvpn.session', 'qvpn.step'])
     last = r[3]
@@ -56,7 +56,7 @@ def test_sslv2_client_hello_seen(tshark, data):
 
 
 def test_icmp_quote_is_not_traffic(tshark, data):
-    cap = data('icmp_quote.pcap')
+    cap, _ = data('icmp_quote')
     r = fields(tshark, cap, ['frame.number', 'isakmp.ispi', 'qvpn.session'])
     assert r[0][1] and r[0][2], 'the IKE packet is analysed'
     assert r[1][1], 'Wireshark dissects the quoted ISAKMP header'
@@ -64,22 +64,18 @@ def test_icmp_quote_is_not_traffic(tshark, data):
 
 
 def test_null_esp_keeps_outer_addresses(tshark, data):
-    cap = data('null_esp.pcap')
+    cap, case = data('null_esp')
     esp = vals(tshark, 'qvpn.step')['ESP']
     r = fields(tshark, cap, ['frame.number', 'tcp.srcport', 'qvpn.step', 'qvpn.client',
-                             'qvpn.gateway'],
-               ['-o', 'esp.enable_null_encryption_decode_heuristic:TRUE'])
+                             'qvpn.gateway'], case.args)
     for x in r:
         assert x[1], 'Wireshark decodes the inner TCP'
         assert x[2] == esp, 'frame %s is ESP to qvpn, not the tunnelled TCP' % x[0]
         assert set(x[3:5]) - {''} <= {'10.1.1.2', '10.9.9.1'}, 'outer addresses only: %s' % x
 
 
-def test_filter_by_label_and_passes(tshark):
-    path = repo_path('captures/public/zeek-spicy-ipsec__ipsec.cap')
-    if not path.exists():
-        pytest.skip('public capture not present')
-    cap = tshark.readable(path)
+def test_filter_by_label_and_passes(tshark, data):
+    cap, _ = data('zeek-spicy-ipsec__ipsec')
     flt = ['-Y', 'qvpn.phase == "Policy activation"']
     one = tshark.ok(['-r', cap, *flt, '-T', 'fields', '-e', 'frame.number'])
     two = tshark.ok(['-2', '-r', cap, *flt, '-T', 'fields', '-e', 'frame.number'])

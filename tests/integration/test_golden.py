@@ -1,7 +1,7 @@
-"""Golden tests: the qvpn fields of every case in cases.txt, exactly, one-pass and -2.
+"""Golden tests: the qvpn fields of every case of tests/manifest.toml, exactly, one-pass and -2.
 
-For each case, tshark prints one tab-separated line per frame with the fields below;
-the lines of frames qvpn analysed (qvpn.session set) must equal
+For each case, tshark (with the case's args) prints one tab-separated line per frame
+with the fields below; the lines of frames qvpn analysed (qvpn.session set) must equal
 tests/integration/expected/<name>.tsv, in one-pass tshark and with -2 alike
 ("compute once, render every pass").
 
@@ -16,7 +16,7 @@ import difflib
 
 import pytest
 
-from conftest import HERE, read_cases, repo_path
+from conftest import CASES, HERE, case_capture, case_params
 
 FIELDS = [
     'frame.number',
@@ -35,8 +35,7 @@ FIELDS = [
 ]
 SESSION_COL = FIELDS.index('qvpn.session')
 
-CASES = read_cases()
-EXPECTED = HERE / 'expected'
+PARAMS = case_params(CASES.values())
 
 
 def field_args(fields):
@@ -54,26 +53,20 @@ def qvpn_lines(stdout, session_col=SESSION_COL):
     return [lines[0]] + [l for l in lines[1:] if l.split('\t')[session_col] != '']
 
 
-def capture_of(tshark, rel):
-    path = repo_path(rel)
-    if not path.exists():
-        pytest.skip('capture %s not present' % rel)
-    return tshark.readable(path)
-
-
-@pytest.mark.parametrize('name,capture,extra', CASES, ids=[c[0] for c in CASES])
-def test_golden(tshark, regen, name, capture, extra):
-    cap = capture_of(tshark, capture)
-    one = qvpn_lines(tshark.ok(['-r', cap, *extra, *field_args(FIELDS)]))
-    two = qvpn_lines(tshark.ok(['-2', '-r', cap, *extra, *field_args(FIELDS)]))
-    expected_file = EXPECTED / (name + '.tsv')
+@pytest.mark.parametrize('case', PARAMS)
+def test_golden(tshark, regen, case):
+    cap = case_capture(tshark, case)
+    one = qvpn_lines(tshark.ok(['-r', cap, *case.args, *field_args(FIELDS)]))
+    two = qvpn_lines(tshark.ok(['-2', '-r', cap, *case.args, *field_args(FIELDS)]))
+    expected_file = case.expected_tsv
     got = '\n'.join(one) + '\n'
 
     if regen:
-        EXPECTED.mkdir(exist_ok=True)
+        expected_file.parent.mkdir(exist_ok=True)
         expected_file.write_text(got)
     assert expected_file.exists(), \
-        'no %s: run tests/integration/regen.sh to create it' % expected_file.relative_to(HERE)
+        'no %s: run tests/integration/regen.sh %s to create it' % (
+            expected_file.relative_to(HERE), case.name)
     expected = expected_file.read_text()
 
     assert got == expected, diff('one-pass', expected_file, expected, got)
@@ -90,11 +83,11 @@ def diff(what, expected_file, expected, got):
             % (what, expected_file.name, '\n'.join(lines[:40]), more))
 
 
-@pytest.mark.parametrize('name,capture,extra', CASES, ids=[c[0] for c in CASES])
-def test_response_links(tshark, name, capture, extra):
+@pytest.mark.parametrize('case', PARAMS)
+def test_response_links(tshark, case):
     """On -2, response_in and response_to point at each other."""
-    cap = capture_of(tshark, capture)
-    out = tshark.ok(['-2', '-r', cap, *extra,
+    cap = case_capture(tshark, case)
+    out = tshark.ok(['-2', '-r', cap, *case.args,
                      *field_args(['frame.number', 'qvpn.response_in', 'qvpn.response_to'])])
     rows = [l.split('\t') for l in out.splitlines()[1:]]
     resp_in = {int(r[0]): int(r[1]) for r in rows if r[1]}

@@ -93,90 +93,117 @@ def reference_row(ev):
             'TLS ClientHello→ServerHello 232−230 = 0.124581 (95−93 = 0.124565). No stall, no one-way, no notify.')
 
 
-def rows(keyframes):
-    R = []
+TEXTS = {}     # capture name -> function(events) -> (what it shows, verdict)
 
-    def add(name, what, how, verdict):
-        k = keyframes[name]
-        R.append((k['file'], k['frames'], what, how, verdict))
 
-    ev = Ev(keyframes['quickvpn-reference']['events'])
-    add('quickvpn-reference',
+def text(name):
+    """The README text of the generated capture `name`: what it shows and its verdict."""
+    def register(fn):
+        TEXTS[name] = fn
+        return fn
+    return register
+
+
+@text('quickvpn-reference')
+def _quickvpn_reference(ev):
+    return (
         'The published QuickVPN connection (frames 97–259 of quickvpn-seed-frames.tsv at the same numbers '
         'and times; client 213.16.33.141, gateway 79.189.214.86, SPIs 0x8316d0a3 / 0x2b28e6ae). Frames 1–96: LAN '
         'background, the client\'s ARP for its router (%s), 4 pings of 79.189.214.83 (%s), and the start of the first '
         'TLS session (%s). All other frames are background (ARP, DNS, NBNS, SSDP, pings), never TLS, never '
         '79.189.214.86.' % (lst(ev.f('arp')), lst(ev.f('ping')), rng(ev.first('tls1'), ev.last('tls1'))),
-        '`reference.py: build()`', reference_row(ev))
+        reference_row(ev))
 
-    def k(name):
-        return Ev(keyframes[name]['events'])
 
-    ev = k('success-60443')
-    add('success-60443', 'Full success with the login, verification and logout TLS on TCP 60443 (stock Wireshark needs '
+@text('success-60443')
+def _success_60443(ev):
+    return (
+        'Full success with the login, verification and logout TLS on TCP 60443 (stock Wireshark needs '
         '`-d tcp.port==60443,tls`; the plugin registers the port). First ESP before QM3, as in the reference.',
-        '`scenarios.py: success_60443()`', v1_success(ev, 's1'))
+        v1_success(ev, 's1'))
 
-    ev = k('success-nat-t')
-    add('success-nat-t', 'Client 192.168.1.34 behind NAT: MM1–MM4 on UDP 500 with NAT-T VIDs and NAT-D (RFC 3947, '
+
+@text('success-nat-t')
+def _success_nat_t(ev):
+    return (
+        'Client 192.168.1.34 behind NAT: MM1–MM4 on UDP 500 with NAT-T VIDs and NAT-D (RFC 3947, '
         'payload 20), MM5 onward on UDP 4500 with the non-ESP marker, ESP in UDP 4500, 1-byte 0xff NAT keepalives '
-        'every 20 s.', '`scenarios.py: success_nat_t()`', v1_success(ev, 's1'))
+        'every 20 s.',
+        v1_success(ev, 's1'))
 
-    ev = k('psk-mismatch')
+
+@text('psk-mismatch')
+def _psk_mismatch(ev):
     retx = ev.f('s1.mm5.retx')
-    add('psk-mismatch', 'Pre-shared keys differ: MM1–MM4 fine, MM5 (encrypted) retransmitted %d times at 1, 2, 4, 8 s '
-        '(Windows doubling), never answered: no MM6.' % len(retx), '`scenarios.py: psk_mismatch()`',
+    return (
+        'Pre-shared keys differ: MM1–MM4 fine, MM5 (encrypted) retransmitted %d times at 1, 2, 4, 8 s '
+        '(Windows doubling), never answered: no MM6.' % len(retx),
         '%s Policy activation: MM1–MM5 %s; IKE state MM_KEY_EXCH (from MM4, %d), never QM_IDLE. Warnings: '
         'qvpn.ike_retransmission (Note) and qvpn.mm_stall in MM_KEY_EXCH on each MM5 retransmission %s. No ESP, no tunnel_up.'
         % (login_only(ev, 's1'), lst(ev.first('s1.mm%d' % n) for n in range(1, 6)), ev.first('s1.mm4'), lst(retx)))
 
-    ev = k('gateway-silent')
+
+@text('gateway-silent')
+def _gateway_silent(ev):
     retx = ev.f('s1.mm1.retx')
-    add('gateway-silent', 'UDP 500 blocked / gateway silent after a successful login: MM1 retransmitted %d times '
-        '(1, 2, 4, 8 s), nothing comes back.' % len(retx), '`scenarios.py: gateway_silent()`',
+    return (
+        'UDP 500 blocked / gateway silent after a successful login: MM1 retransmitted %d times '
+        '(1, 2, 4, 8 s), nothing comes back.' % len(retx),
         '%s Policy activation: MM1 %d; IKE state MM_NO_STATE. Warnings: qvpn.ike_retransmission and qvpn.mm_stall '
         '(MM_NO_STATE) on each retransmission %s.' % (login_only(ev, 's1'), ev.first('s1.mm1'), lst(retx)))
 
-    ev = k('p1-proposal-mismatch')
-    add('p1-proposal-mismatch', 'Phase-1 proposal mismatch: MM1 answered by a cleartext Informational (responder '
+
+@text('p1-proposal-mismatch')
+def _p1_proposal_mismatch(ev):
+    return (
+        'Phase-1 proposal mismatch: MM1 answered by a cleartext Informational (responder '
         'cookie zero, message ID 0) with Notification NO-PROPOSAL-CHOSEN (14); nothing follows from the peers.',
-        '`scenarios.py: p1_proposal_mismatch()`',
         '%s Policy activation: MM1 %d, Informational %d; IKE state MM_NO_STATE. Warnings: qvpn.ike_notify '
         '(NO-PROPOSAL-CHOSEN, 14) on %d. No later frame of the session, so no time-based mm_stall.'
         % (login_only(ev, 's1'), ev.first('s1.mm1'), ev.first('s1.notify'), ev.first('s1.notify')))
 
-    ev = k('p2-failure')
+
+@text('p2-failure')
+def _p2_failure(ev):
     retx = ev.f('s1.qm1.retx')
-    add('p2-failure', 'Phase 1 completes (MM1–MM6), Quick Mode never does: QM1 retransmitted %d times (1, 2, 4, 8 s), '
-        'no QM2, no ESP.' % len(retx), '`scenarios.py: p2_failure()`',
+    return (
+        'Phase 1 completes (MM1–MM6), Quick Mode never does: QM1 retransmitted %d times (1, 2, 4, 8 s), '
+        'no QM2, no ESP.' % len(retx),
         '%s Policy activation: MM1–MM6 %s, QM1 %d; IKE state QM_IDLE from MM6 (%d). Warnings: '
         'qvpn.ike_retransmission and qvpn.qm_stall on each QM1 retransmission %s. No ESP.'
         % (login_only(ev, 's1'), lst(ev.first('s1.mm%d' % n) for n in range(1, 7)), ev.first('s1.qm1'),
            ev.first('s1.mm6'), lst(retx)))
 
-    ev = k('tls-login-refused')
-    add('tls-login-refused', 'Login refused during the TLS handshake: TLS 1.0 ClientHello, the gateway answers a '
+
+@text('tls-login-refused')
+def _tls_login_refused(ev):
+    return (
+        'Login refused during the TLS handshake: TLS 1.0 ClientHello, the gateway answers a '
         'cleartext fatal Alert handshake_failure (40) and a RST (no ACK flag). No IKE.',
-        '`scenarios.py: tls_login_refused()`',
         'Connection only: SYN %d, ClientHello %d, Alert %d, RST %d. Warnings: qvpn.tls_alert (fatal, 40) on %d; '
         'qvpn.rst_after_alert on %d.' % (ev.first('s1.login.syn'), ev.first('s1.login.client_hello'),
                                          ev.first('s1.login.alert'), ev.first('s1.login.rst'),
                                          ev.first('s1.login.alert'), ev.first('s1.login.rst')))
 
-    ev = k('esp-one-way')
+
+@text('esp-one-way')
+def _esp_one_way(ev):
     out = ev.f('s1.esp.out')
-    add('esp-one-way', 'Tunnel up per IKE (MM1–MM6, QM1–QM3) but ESP only client→gateway: %d packets, one a second '
-        'over ~29.5 s, none back.' % len(out), '`scenarios.py: esp_one_way()`',
+    return (
+        'Tunnel up per IKE (MM1–MM6, QM1–QM3) but ESP only client→gateway: %d packets, one a second '
+        'over ~29.5 s, none back.' % len(out),
         '%s Policy activation: MM1–MM6 %s, QM1–QM3 %s; QM_IDLE from %d. Network verification: ESP %d–%d, client→gateway only. '
         'Warnings: qvpn.esp_one_way on %d (the 10th ESP packet, 9 s after the first); no tunnel_up; no qm_stall '
         '(ESP did start within 10 s).'
         % (login_only(ev, 's1'), lst(ev.first('s1.mm%d' % n) for n in range(1, 7)),
            lst(ev.first('s1.qm%d' % n) for n in range(1, 4)), ev.first('s1.mm6'), out[0], out[-1], out[9]))
 
-    ev = k('midflow-tunnel')
-    add('midflow-tunnel', 'tcpdump on the gateway side (filtered to the two peers) started mid-tunnel: ESP both ways '
+
+@text('midflow-tunnel')
+def _midflow_tunnel(ev):
+    return (
+        'tcpdump on the gateway side (filtered to the two peers) started mid-tunnel: ESP both ways '
         'only (sequence numbers from 18212 / 17941), then the encrypted Informational teardown and the logout TLS.',
-        '`scenarios.py: midflow_tunnel()`',
         'One session, roles guessed (client = first ESP sender 203.0.113.200, not a known gateway). Network verification: '
         'ESP from 1; qvpn.tunnel_up on %d (no time-to-tunnel: no IKE seen). Teardown from %d: Informationals %s (client), '
         '%s (gateway); logout TLS %s joins the session (within 30 s). IKE state QM_IDLE on the '
@@ -184,7 +211,9 @@ def rows(keyframes):
         % (tunnel_up(ev, 's1'), ev.first('s1.info.client'), lst(ev.f('s1.info.client')), lst(ev.f('s1.info.gateway')),
            tls_range(ev, 's1.logout'), tunnel_up(ev, 's1'), ev.first('s1.logout.rst')))
 
-    ev = k('many-clients')
+
+@text('many-clients')
+def _many_clients(ev):
     parts = []
     for i in range(20):
         p = 'c%02d' % i
@@ -207,26 +236,32 @@ def rows(keyframes):
             if i in (3, 10, 17):
                 s += ', NAT-T'
             parts.append(s)
-    add('many-clients', 'A mirror port next to one gateway (198.51.100.10): 20 QuickVPN clients at overlapping times '
+    return (
+        'A mirror port next to one gateway (198.51.100.10): 20 QuickVPN clients at overlapping times '
         '(one every ~5.5 s) amid DNS, ARP, NBNS, pings and 16 HTTPS sessions of other hosts (198.51.100.20–23 to '
         '203.0.113.233–240). c03, c10, c17 are behind NAT (NAT-T, mapped ports). Two fail: c06 (pre-shared key '
-        'mismatch) and c14 (phase-1 proposal mismatch); all others succeed.', '`scenarios.py: many_clients()`',
+        'mismatch) and c14 (phase-1 proposal mismatch); all others succeed.',
         '20 QuickVPN sessions (plus TLS-only sessions for the background HTTPS on port 443, which never reach IKE). '
         'Successful ones: QM_IDLE, tunnel_up, rst_after_alert on each gateway RST. ' + '; '.join(parts) + '.')
 
-    ev = k('busy-client')
+
+@text('busy-client')
+def _busy_client(ev):
     webs = [ev.first('web%d' % i) for i in range(14)]
-    add('busy-client', 'A client PC browsing: 14 TLS 1.2 HTTPS sessions (ECDHE-RSA-AES128-GCM, SNI) to 14 web '
+    return (
+        'A client PC browsing: 14 TLS 1.2 HTTPS sessions (ECDHE-RSA-AES128-GCM, SNI) to 14 web '
         'servers 192.0.2.10–23, each after a DNS lookup, 5 before, 6 during and 3 after one QuickVPN connection to '
-        '198.51.100.40.', '`scenarios.py: busy_client()`',
+        '198.51.100.40.',
         v1_success(ev, 's1') + ' The web sessions (first frames %s) go to port 443 of other servers: each is a '
         'TLS-only session of its own (phase Connection, no IKE), never joined to the VPN session; no warnings (they '
         'close with FIN, no RST).' % lst(webs))
 
-    ev = k('ikev2-success')
-    add('ikev2-success', 'IKEv2 instead of IKEv1 after the login: IKE_SA_INIT pair (cleartext), IKE_AUTH pair (SK '
+
+@text('ikev2-success')
+def _ikev2_success(ev):
+    return (
+        'IKEv2 instead of IKEv1 after the login: IKE_SA_INIT pair (cleartext), IKE_AUTH pair (SK '
         'payload), ESP both ways (AES-CBC sizes), INFORMATIONAL delete pair (SK), logout TLS.',
-        '`scenarios.py: ikev2_success()`',
         '%s Policy activation: IKE_SA_INIT %d/%d, IKE_AUTH %d/%d; IKE state READY (V2_READY) from %d. Network '
         'verification: ESP from %d; qvpn.tunnel_up on %d. Teardown from the INFORMATIONAL request %d (response %d), '
         'logout TLS %s. Warnings: tunnel_up %d; rst_after_alert %s.'
@@ -235,11 +270,14 @@ def rows(keyframes):
            ev.first('s1.info.req'), ev.first('s1.info.resp'), tls_range(ev, 's1.logout'), tunnel_up(ev, 's1'),
            lst(rsts(ev, 's1'))))
 
-    ev = k('ikev2-auth-failed')
-    add('ikev2-auth-failed', 'IKEv2 authentication failure. IKE_SA_INIT succeeds; the IKE_AUTH response is short '
+
+@text('ikev2-auth-failed')
+def _ikev2_auth_failed(ev):
+    return (
+        'IKEv2 authentication failure. IKE_SA_INIT succeeds; the IKE_AUTH response is short '
         '(118-byte frame: SK payload holding only N(AUTHENTICATION_FAILED), 8 bytes of plaintext, vs ~290 bytes for a '
         'success) and, being encrypted, does not show the error. No ESP and no further IKE follow: the client gives up; '
-        'background continues for 20 s.', '`scenarios.py: ikev2_auth_failed()`',
+        'background continues for 20 s.',
         '%s Policy activation: IKE_SA_INIT %d/%d (INIT_SENT, INIT_DONE), IKE_AUTH %d/%d. Observable: IKE_AUTH '
         'answered by a response too short to hold IDr, AUTH, SA, TSi and TSr (76 bytes of ISAKMP), then nothing: no '
         'ESP, no further IKE. The notify itself is encrypted, so the state stays AUTH_SENT (IN-NEG), not READY. '
@@ -248,13 +286,37 @@ def rows(keyframes):
         % (login_only(ev, 's1'), ev.first('s1.sa_init.req'), ev.first('s1.sa_init.resp'), ev.first('s1.auth.req'),
            ev.first('s1.auth.resp'), ev.first('s1.auth.resp')))
 
-    ev = k('reconnect')
-    add('reconnect', 'Two sessions between the same peers: a full success ending with teardown + logout, then ~60 s '
+
+@text('reconnect')
+def _reconnect(ev):
+    return (
+        'Two sessions between the same peers: a full success ending with teardown + logout, then ~60 s '
         'after the teardown a second login, new Main Mode (new cookies) and Quick Mode, ESP; the capture ends with the '
-        'second tunnel up.', '`scenarios.py: reconnect()`',
+        'second tunnel up.',
         'Session 1: ' + v1_success(ev, 's1') + ' Session 2 (new session: login %d is %s s after the teardown %d, '
         'beyond the 30-s logout window): ' % (ev.first('s2.login.syn'), 'over 60', ev.first('s1.info.client'))
         + v1_success(ev, 's2', ended='up'))
+
+
+def rows(keyframes, captures):
+    """One README row per generated capture, in the generator's order.
+
+    captures: (name, build function) of each, from generate.py's list (the reference,
+    then scenarios.SCENARIOS); file name and frame count come from keyframes, the
+    "How it was made" column from the build function itself.
+    """
+    names = [name for name, _ in captures]
+    missing = [n for n in names if n not in TEXTS]
+    unused = sorted(set(TEXTS) - set(names))
+    if missing or unused:
+        raise SystemExit('captures/gen/qvgen/readme.py: no @text for %s; @text without a capture: %s'
+                         % (missing or 'none', unused or 'none'))
+    R = []
+    for name, build in captures:
+        k = keyframes[name]
+        what, verdict = TEXTS[name](Ev(k['events']))
+        how = '`%s.py: %s()`' % (build.__module__.rsplit('.', 1)[-1], build.__name__)
+        R.append((k['file'], k['frames'], what, how, verdict))
     return R
 
 
@@ -353,8 +415,8 @@ licence, commit and content of each are in `public/SOURCES.md`.
 '''
 
 
-def render(keyframes):
+def render(keyframes, captures):
     out = HEADER
-    for f, n, what, how, verdict in rows(keyframes):
+    for f, n, what, how, verdict in rows(keyframes, captures):
         out += '| `%s` | %d | %s | %s | %s |\n' % (f, n, what, how, verdict)
     return out + FOOTER
