@@ -8,7 +8,6 @@
 #include <glib.h>
 
 #include "qvpn_addr.h"
-#include "qvpn_engine.h"
 
 bool qvpn_addr_valid(const qvpn_addr *a)
 {

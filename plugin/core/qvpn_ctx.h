@@ -6,7 +6,7 @@
 #ifndef QVPN_CTX_H
 #define QVPN_CTX_H
 
-#include "qvpn_engine.h"
+#include "qvpn_verdict.h"
 #include "qvpn_peers.h"
 
 struct qvpn_sess;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "qvpn_addr.h"
+#include "qvpn_engine.h"
 #include "qvpn_facts.h"
 #include "qvpn_session.h"
 #include "qvpn_trackers.h"

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qvpn_engine.h"
+#include "qvpn_verdict.h"
 
 #ifdef __cplusplus
 extern "C" {

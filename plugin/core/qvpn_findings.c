@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "qvpn_engine.h"
+#include "qvpn_findings.h"
+#include "qvpn_verdict.h"
 
 typedef void describe_fn(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il);
 

@@ -64,6 +64,16 @@ const char *qvpn_finding_title(qvpn_finding f);
 
 #define QVPN_FINDING_BIT(f) (UINT32_C(1) << (f))
 
+struct qvpn_verdict;
+
+/* Text of a finding on a verdict: what was observed, and what is inferred from it.
+ * Writes NUL-terminated strings, truncated to the buffer sizes. */
+void qvpn_finding_describe(const struct qvpn_verdict *v, qvpn_finding f,
+                           char *observed, size_t observed_len,
+                           char *inferred, size_t inferred_len);
+
+
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,7 @@
 #ifndef QVPN_PEERS_H
 #define QVPN_PEERS_H
 
-#include "qvpn_engine.h"
+#include "qvpn_verdict.h"
 
 struct qvpn_sess;
 

@@ -11,8 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qvpn_findings.h"
-
 #ifdef __cplusplus
 extern "C" {
 #endif

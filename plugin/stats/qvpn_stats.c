@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "qvpn_addr.h"
 #include "qvpn_stats.h"
 
 typedef struct sess_agg {

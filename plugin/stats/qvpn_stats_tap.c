@@ -19,6 +19,7 @@
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
 
+#include "qvpn_addr.h"
 #include "qvpn_stats.h"
 #include "qvpn_stats_tap.h"
 

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "qvpn_engine.h"
 #include "qvpn_stats.h"
 
 typedef struct flow {
