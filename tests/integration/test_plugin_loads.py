@@ -28,7 +28,8 @@ FIELDS = {
 EXPERT = [
     'qvpn.rst_after_alert', 'qvpn.mm_stall', 'qvpn.qm_stall', 'qvpn.ike_retransmission',
     'qvpn.ike_notify', 'qvpn.tls_alert', 'qvpn.esp_one_way', 'qvpn.tunnel_up',
-    'qvpn.session_cap', 'qvpn.ike_auth_failed',
+    'qvpn.session_cap', 'qvpn.ike_auth_failed', 'qvpn.ike_refused', 'qvpn.ike_redirect',
+    'qvpn.ike_renegotiation', 'qvpn.rst_after_close',
 ]
 
 PREFS = {
