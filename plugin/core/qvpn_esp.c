@@ -64,7 +64,7 @@ bool qvpn_esp_feed(qvpn_ctx *c)
     c->sess = s;
     c->v.from_client = qvpn_addr_eq(&c->obs->src, &s->pub.client);
     c->v.step = QVPN_STEP_ESP;
-    qvpn_session_esp(s, c->obs->esp.spi);
+    qvpn_session_esp(s, c->obs->esp.spi, c->obs->ts_ns);
     count_direction(c, s);
     check_one_way(c, s);
     c->v.phase = qvpn_session_phase(s, c->v.step);

@@ -111,6 +111,7 @@ void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r)
         f->last_ike_rel_ns = r->rel_ts_ns;
         f->last_ike_msg = v->ike_msg;
         f->last_ike_step = v->step;
+        f->last_ike_sends = v->retrans_of ? (v->sends ? v->sends : 2) : 1;
         if (v->ike_version)
             f->ike_version = v->ike_version;
     }
@@ -206,7 +207,15 @@ static void p1_incomplete(const qvpn_facts *f, int64_t end, char *buf, size_t le
         return;
     }
     last_ike(f, last, sizeof(last));
-    if (end >= f->last_ike_rel_ns && end - f->last_ike_rel_ns >= f->stall_ns)
+    bool quiet = end >= f->last_ike_rel_ns && end - f->last_ike_rel_ns >= f->stall_ns;
+    if (f->ike_state == QVPN_IKE_STATE_V2_INIT_DONE)
+        snprintf(buf, len, "IKE_SA_INIT answered, no IKE_AUTH from the client%s",
+                 quiet ? " (a probe, or it gave up)" : " before the capture ends");
+    else if (quiet && f->last_ike_sends == 1 && f->last_ike_msg != QVPN_IKE_MSG_UNKNOWN)
+        snprintf(buf, len, "%s: %s not answered and not retransmitted, the client gave up on it "
+                           "(%.1f s of capture after it)", qvpn_ike_state_name(f->ike_state), last,
+                 secs(end - f->last_ike_rel_ns));
+    else if (quiet)
         snprintf(buf, len, "stalled in %s: %s (no IKE for the last %.1f s of the capture)",
                  qvpn_ike_state_name(f->ike_state), stall_short(f->ike_state),
                  secs(end - f->last_ike_rel_ns));

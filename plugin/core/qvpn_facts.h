@@ -72,6 +72,7 @@ typedef struct qvpn_facts {
     int64_t        last_ike_rel_ns;
     qvpn_ike_msg   last_ike_msg;
     qvpn_step      last_ike_step;
+    uint8_t        last_ike_sends;  /* transmissions of the last IKE message, as far as seen */
     int64_t        time_to_tunnel_ns; /* -1 until ESP flowed both ways */
     uint32_t       esp_out, esp_in; /* ESP packets client->gateway / gateway->client */
     qvpn_spi_count spis[QVPN_FACTS_SPIS]; /* per SPI and direction, first ones */

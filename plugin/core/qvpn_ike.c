@@ -56,7 +56,8 @@ typedef struct qvpn_ike_sa {
         qvpn_addr src;
     } last;
     int64_t      child_ts;      /* the latest CREATE_CHILD_SA answered (IKEv2 rekey) */
-    bool         delete_sent;   /* an IKEv2 INFORMATIONAL request carrying a Delete */
+    bool         delete_sent;   /* an IKEv2 INFORMATIONAL request carrying a Delete: */
+    uint32_t     delete_msgid;  /* ... its message ID */
 } qvpn_ike_sa;
 
 struct qvpn_ike_tracker {
@@ -136,8 +137,11 @@ static qvpn_ike_sa *sa_open(qvpn_ike_tracker *t, qvpn_ctx *c, qvpn_pair *pair)
     bool src_init = src_is_initiator(c, o);
     const qvpn_addr *ini = src_init ? &o->src : &o->dst;
     const qvpn_addr *rsp = src_init ? &o->dst : &o->src;
-    qvpn_sess *s = qvpn_session_join(c, pair, QVPN_JOIN_IKE_SA, ini, rsp,
-                                     !src_init || !all_zero(o->ike.rspi, 8));
+    /* MM1, AM1 or an IKE_SA_INIT request: a negotiation from scratch. */
+    bool start = src_init && all_zero(o->ike.rspi, 8) &&
+                 (is_phase1_exch(o->ike.exch) || o->ike.exch == QVPN_IKE_EXCH_SA_INIT);
+    qvpn_sess *s = qvpn_session_join(c, pair, start ? QVPN_JOIN_IKE_START : QVPN_JOIN_IKE_SA,
+                                     ini, rsp, !src_init || !all_zero(o->ike.rspi, 8));
     if (!s)
         return NULL;
     qvpn_ike_sa *sa = g_new0(qvpn_ike_sa, 1);
@@ -663,7 +667,10 @@ static bool info_ends_tunnel(qvpn_ctx *c, qvpn_ike_sa *sa)
     if (k->exch != QVPN_IKE_EXCH_INFO_V2)
         return false;
     bool response = (k->flags & QVPN_IKE_FLAG_V2_RESPONSE) != 0;
-    if (response && sa->delete_sent && k->sk_inner == 0) {
+    if (response && sa->delete_sent && k->msgid == sa->delete_msgid) {
+        sa->delete_sent = false;
+        if (k->sk_inner != 0)
+            return true;                    /* the paired child SAs deleted in turn */
         sa_event(c, sa, QVPN_IKE_EV_V2_IKE_DELETED);
         return true;
     }
@@ -671,8 +678,10 @@ static bool info_ends_tunnel(qvpn_ctx *c, qvpn_ike_sa *sa)
         return false;
     if (sa->child_ts && c->obs->ts_ns - sa->child_ts < REKEY_WINDOW_NS)
         return false;
-    if (!response)
+    if (!response) {
         sa->delete_sent = true;
+        sa->delete_msgid = k->msgid;
+    }
     return true;
 }
 

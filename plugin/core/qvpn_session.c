@@ -17,6 +17,8 @@
  *   IKE SA     none, or torn down                                  a new session
  *   IKE SA     phase 1 not up, the same initiator, and it was      a new session (a
  *              refused, stalled, or silent for RETRY_GAP           retry, not a collision)
+ *   IKE start  phase 1 up, no ESP nor IKE for the stall timeout     a new session (the
+ *                                                                  next connection)
  *   IKE SA     otherwise                                           it
  *   ESP        none                                                a new session, roles
  *                                                                  guessed (mid-flow)
@@ -86,15 +88,29 @@ static qvpn_sess *session_new(qvpn_ctx *c, qvpn_pair *pair, const qvpn_addr *cli
                    QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED) | QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED) | \
                    QVPN_FINDING_BIT(QVPN_FINDING_IKE_REDIRECT))
 
+/* Absolute: captures glued together from several runs go back in time. */
+static int64_t since(const qvpn_ctx *c, int64_t ts)
+{
+    int64_t gap = c->obs->ts_ns - ts;
+    return gap < 0 ? -gap : gap;
+}
+
 /* A new IKE SA joins the attempt unless that one's phase 1 already failed and its
- * initiator tries again; the other peer initiating too is the same attempt. */
-static bool ike_sa_joins(qvpn_ctx *c, qvpn_sess *s, const qvpn_addr *initiator)
+ * initiator tries again, or a negotiation from scratch finds the tunnel long idle
+ * (the next connection, not a rekey); the other peer initiating too is the same
+ * attempt. */
+static bool ike_sa_joins(qvpn_ctx *c, qvpn_sess *s, const qvpn_addr *initiator, bool start)
 {
     if (s->teardown)
         return false;
-    if (!s->had_ike || s->p1_done || !qvpn_addr_eq(initiator, &s->pub.client))
+    if (!s->had_ike || !qvpn_addr_eq(initiator, &s->pub.client))
         return true;
-    return !(s->facts.findings & FAILED_P1) && c->obs->ts_ns - s->last_ike_ts < RETRY_GAP_NS;
+    if (s->p1_done) {
+        int64_t idle = c->cfg->stall_timeout_ns;
+        return !start || since(c, s->last_ike_ts) < idle ||
+               (s->esp_seen && since(c, s->last_esp_ts) < idle);
+    }
+    return !(s->facts.findings & FAILED_P1) && since(c, s->last_ike_ts) < RETRY_GAP_NS;
 }
 
 /* A login joins the session it is the logout of, or the one still negotiating. */
@@ -122,7 +138,8 @@ qvpn_sess *qvpn_session_join(qvpn_ctx *c, qvpn_pair *pair, qvpn_join kind,
             return s;
         break;
     case QVPN_JOIN_IKE_SA:
-        if (s && ike_sa_joins(c, s, client))
+    case QVPN_JOIN_IKE_START:
+        if (s && ike_sa_joins(c, s, client, kind == QVPN_JOIN_IKE_START))
             return s;
         break;
     case QVPN_JOIN_ESP:
@@ -173,8 +190,9 @@ void qvpn_session_resume(qvpn_sess *s)
     s->teardown = false;
 }
 
-void qvpn_session_esp(qvpn_sess *s, uint32_t spi)
+void qvpn_session_esp(qvpn_sess *s, uint32_t spi, int64_t ts)
 {
+    s->last_esp_ts = ts;
     unsigned i = 0;
     while (i < s->n_spis && s->spis[i] != spi)
         i++;

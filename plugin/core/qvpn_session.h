@@ -26,6 +26,7 @@ typedef struct qvpn_sess {
     bool         teardown;
     bool         logout_seen;       /* a TLS stream already joined the teardown */
     int64_t      teardown_ts;
+    int64_t      last_esp_ts;
     uint32_t     spis[QVPN_MAX_SPIS_PER_SESSION];
     uint8_t      n_spis;
 
@@ -64,7 +65,9 @@ void           qvpn_sessions_free(qvpn_sessions *ss);
 /* The kinds of flow that join sessions (the table in qvpn_session.c). */
 typedef enum {
     QVPN_JOIN_LOGIN,        /* a new TCP stream to a QuickVPN port or gateway */
-    QVPN_JOIN_IKE_SA,       /* a new IKE SA (initiator cookie / SPI) */
+    QVPN_JOIN_IKE_SA,       /* a new IKE SA (initiator cookie / SPI) seen mid-exchange */
+    QVPN_JOIN_IKE_START,    /* a new IKE SA starting from its first message (MM1, AM1,
+                               IKE_SA_INIT request) */
     QVPN_JOIN_ESP,          /* an ESP packet */
     QVPN_JOIN_KEEPALIVE     /* a NAT-T keepalive */
 } qvpn_join;
@@ -89,6 +92,6 @@ void       qvpn_session_resume(qvpn_sess *s);
 
 /* An ESP packet on spi: the tunnel carries traffic; ESP after a teardown started
  * means it was none (a DPD exchange, the old SA of a rekey). */
-void       qvpn_session_esp(qvpn_sess *s, uint32_t spi);
+void       qvpn_session_esp(qvpn_sess *s, uint32_t spi, int64_t ts);
 
 #endif /* QVPN_SESSION_H */
