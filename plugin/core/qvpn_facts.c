@@ -97,6 +97,9 @@ void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r)
         }
         if (v->findings & BIT(QVPN_FINDING_IKE_REFUSED))
             f->refused_msg = v->refused_msg;
+        if ((v->findings & (BIT(QVPN_FINDING_MM_STALL) | BIT(QVPN_FINDING_QM_STALL))) &&
+            v->gap_ns > f->stall_span_ns)
+            f->stall_span_ns = v->gap_ns;
     }
     f->last_frame = r->frame;
     f->last_rel_ns = r->rel_ts_ns;
@@ -201,13 +204,15 @@ static void p1_incomplete(const qvpn_facts *f, int64_t end, char *buf, size_t le
                  qvpn_step_name(f->last_ike_step));
         return;
     }
-    if (has(f, QVPN_FINDING_MM_STALL)) {
+    bool quiet = end >= f->last_ike_rel_ns && end - f->last_ike_rel_ns >= f->stall_ns;
+    /* A stall qvpn warned about is the verdict once the silence is long enough to be
+     * one: the request unanswered for the stall timeout, or the capture going on. */
+    if (has(f, QVPN_FINDING_MM_STALL) && (f->stall_span_ns >= f->stall_ns || quiet)) {
         snprintf(buf, len, "stalled in %s: %s", qvpn_ike_state_name(f->ike_state),
                  stall_short(f->ike_state));
         return;
     }
     last_ike(f, last, sizeof(last));
-    bool quiet = end >= f->last_ike_rel_ns && end - f->last_ike_rel_ns >= f->stall_ns;
     if (f->ike_state == QVPN_IKE_STATE_V2_INIT_DONE)
         snprintf(buf, len, "IKE_SA_INIT answered, no IKE_AUTH from the client%s",
                  quiet ? " (a probe, or it gave up)" : " before the capture ends");

@@ -73,6 +73,7 @@ typedef struct qvpn_facts {
     qvpn_ike_msg   last_ike_msg;
     qvpn_step      last_ike_step;
     uint8_t        last_ike_sends;  /* transmissions of the last IKE message, as far as seen */
+    int64_t        stall_span_ns;   /* the longest a stalled request went unanswered */
     int64_t        time_to_tunnel_ns; /* -1 until ESP flowed both ways */
     uint32_t       esp_out, esp_in; /* ESP packets client->gateway / gateway->client */
     qvpn_spi_count spis[QVPN_FACTS_SPIS]; /* per SPI and direction, first ones */

@@ -769,7 +769,7 @@ void qvpn_ike_check_timeouts(qvpn_ctx *c)
         c->v.gap_ns = now - s->p1_progress_ts;
     }
     if (s->p1_done && !s->esp_seen && !s->sa_agreed && !s->p2_stall_reported &&
-        now - s->p1_done_ts > limit) {
+        !c->obs->ike.present && now - s->p1_done_ts > limit) {
         s->p2_stall_reported = true;
         qvpn_finding_set(c, QVPN_FINDING_QM_STALL);
         c->v.stall_state = s->ike_state;
