@@ -619,6 +619,8 @@ static void v2_feed(qvpn_ctx *c, qvpn_ike_sa *sa)
 
     c->v.step = v2_step(o->ike.exch);
     c->v.ike_msg = response ? QVPN_IKE_MSG_V2_RESPONSE : QVPN_IKE_MSG_V2_REQUEST;
+    if (o->ike.exch == QVPN_IKE_EXCH_INTERMEDIATE)
+        sa_event(c, sa, QVPN_IKE_EV_V2_INTERMEDIATE);
     if (response)
         v2_response(c, sa, ex, known);
     else

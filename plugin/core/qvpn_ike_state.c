@@ -49,6 +49,9 @@ static const struct {
     { QVPN_IKE_EV_V2_AUTH_RESP, ANY, QVPN_IKE_STATE_V2_READY },     /* IDr, AUTH: SA up */
     { QVPN_IKE_EV_V2_ESTABLISHED, ANY, QVPN_IKE_STATE_V2_READY },   /* only an established
                                                                        IKE SA sends these */
+    { QVPN_IKE_EV_V2_INTERMEDIATE, QVPN_IKE_STATE_NONE, QVPN_IKE_STATE_V2_INIT_DONE },
+                                                             /* only after an answered
+                                                                IKE_SA_INIT */
     { QVPN_IKE_EV_V2_IKE_DELETED, ANY, QVPN_IKE_STATE_DELETED },    /* RFC 7296 1.4.1: the
                                                                        IKE SA is gone */
     /* Either version */

@@ -23,6 +23,7 @@ typedef enum {
     QVPN_IKE_EV_V2_ESTABLISHED, /* a CREATE_CHILD_SA or INFORMATIONAL message, or an
                                    IKE_AUTH response whose request is not in the capture */
     QVPN_IKE_EV_V2_IKE_DELETED, /* a Delete answered by an empty INFORMATIONAL */
+    QVPN_IKE_EV_V2_INTERMEDIATE, /* IKE_INTERMEDIATE (RFC 9242), between SA_INIT and AUTH */
     QVPN_IKE_EV_UNPLACED,       /* the SA's first message tells nothing of its state */
     QVPN_IKE_EV_COUNT
 } qvpn_ike_event;
