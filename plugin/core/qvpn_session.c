@@ -13,6 +13,9 @@
  *                                                                  re-login after a
  *                                                                  failed attempt)
  *   login      a login refused by a TLS alert, no IKE              a new session (retry)
+ *   login      TLS only so far, quiet for RETRY_GAP                a new session (a login
+ *                                                                  that no IKE followed
+ *                                                                  is an attempt of its own)
  *   login      otherwise                                           it
  *   IKE SA     none, or torn down                                  a new session
  *   IKE SA     phase 1 not up, the same initiator, and it was      a new session (a
@@ -119,6 +122,9 @@ static bool login_joins(qvpn_ctx *c, qvpn_sess *s)
     int64_t now = c->obs->ts_ns;
     if (!s->had_ike && (s->facts.findings & QVPN_FINDING_BIT(QVPN_FINDING_TLS_ALERT)))
         return false;                               /* a new try after a refused login */
+    int64_t quiet = c->obs->rel_ts_ns - s->facts.last_rel_ns;
+    if (!s->had_ike && !s->esp_seen && (quiet < 0 ? -quiet : quiet) >= RETRY_GAP_NS)
+        return false;                               /* parallel connections only */
     if (s->teardown) {
         if (s->logout_seen || now - s->teardown_ts > c->cfg->logout_window_ns)
             return false;
