@@ -20,6 +20,7 @@ import concurrent.futures
 import ipaddress
 import json
 import os
+import sys
 import re
 import tomllib
 import xml.etree.ElementTree as ET
@@ -482,11 +483,11 @@ def test_manifest_well_formed():
                 problems.append('%s: an optional attempt cannot require states, phases or warnings' % where)
     if not os.environ.get('QVPN_TRUTH_CASES'):
         stems = {p.stem for p in files}
-        for line in (REPO / 'tests/integration/cases.txt').read_text().splitlines():
-            w = line.split()
-            if len(w) >= 2 and not line.startswith('#') and w[1].startswith('captures/'):
-                if Path(w[1]).stem not in stems:
-                    problems.append('no truth file for %s' % w[1])
+        sys.path.insert(0, str(REPO / 'tests'))
+        import manifest                      # tests/manifest.py: the one list of cases
+        for name, case in manifest.load().items():
+            if case.capture.startswith('captures/') and name not in stems:
+                problems.append('no truth file for %s (manifest case %s)' % (case.capture, name))
     assert not problems, '\n'.join(problems)
 
 
