@@ -112,3 +112,24 @@ def test_rtt_json_and_tree(tshark):
     tree = tshark.ok(['-q', '-r', cap, '-z', 'qvpn_rtt,tree'])
     assert 'QuickVPN/Handshake RTT' in tree
     assert 'IKE MM3->MM4' in tree and '486.43' in tree
+
+
+@pytest.mark.parametrize('case', case_params(CASES.values()))
+def test_one_verdict_text_and_json(tshark, case):
+    """One derivation of a session's verdict: the text table and the JSON print the same
+    facts (qvpn_facts_verdict), session by session, on every case of the manifest; that
+    the engine's facts are the fold of its verdicts is asserted by the unit tests and the
+    fuzz harness (tests/unit/test_engine.c, tests/fuzz/fuzz_engine.c)."""
+    cap = case_capture(tshark, case)
+    out = tshark.ok(['-q', '-n', '-r', cap, *case.args, '-z', 'qvpn,sessions',
+                     '-z', 'qvpn,sessions,json'])
+    line = next(l for l in out.splitlines() if l.startswith('{"qvpn_sessions"'))
+    sessions = json.loads(line)['qvpn_sessions']['sessions']
+    rows = {}
+    for l in out.splitlines():
+        head = l[:6]
+        if len(l) > 6 and head[:4].strip().isdigit() and head[4:6] == '  ':
+            rows[int(head[:4])] = l
+    assert sorted(rows) == sorted(s['session'] for s in sessions)
+    for s in sessions:
+        assert rows[s['session']].endswith('  ' + s['verdict']), (s['session'], s['verdict'])
