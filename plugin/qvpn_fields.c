@@ -392,10 +392,10 @@ static const field_info *top_at(const top_items *ti, qvpn_proto p, int layer)
 
 /* An item's bytes as far as they were captured: in the frame's bytes, or else in
  * its data source (a reassembled or decrypted buffer).  What they mean is for the
- * readers of core/qvpn_wire.h to say. */
+ * readers of core/qvpn_wire.h to say; they take no bytes (NULL, 0) as too short. */
 typedef struct {
-    const guint8 *p;        /* NULL: no bytes */
-    size_t        len;
+    const guint8 *p;
+    size_t        len;      /* 0: no item, or none of its bytes captured */
 } item_bytes;
 
 static item_bytes bytes_of(const top_items *ti, const field_info *fi)
@@ -443,8 +443,6 @@ static bool ip_header(const top_items *ti, unsigned i, qvpn_ip_hdr *h)
     if (ti->kind[i] != QP_IP && ti->kind[i] != QP_IPV6)
         return false;
     b = bytes_of(ti, ti->fi[i]);
-    if (b.p == NULL)
-        return false;
     return ti->kind[i] == QP_IP ? qvpn_ipv4_read(b.p, b.len, h) : qvpn_ipv6_read(b.p, b.len, h);
 }
 
@@ -482,7 +480,7 @@ static void extract_tcp(proto_tree *tree, const top_items *ti, int cut, qvpn_obs
     obs->tcp.seg_len = (uint32_t)last_uint(tree, QF_TCP_LEN, cut, 0);
     obs->sport = obs->dport = 0;
     b = bytes_of(ti, top_at(ti, QP_TCP, stream->total_layer_num));
-    if (b.p != NULL && qvpn_tcp_read(b.p, b.len, &h)) {
+    if (qvpn_tcp_read(b.p, b.len, &h)) {
         obs->sport = h.sport;
         obs->dport = h.dport;
         if (h.has_flags)
@@ -541,7 +539,7 @@ static void extract_ike(const top_items *ti, qvpn_obs *obs)
     qvpn_isakmp_hdr h;
     qvpn_ike_summary sum;
 
-    if (b.p == NULL || !qvpn_isakmp_read(b.p, b.len, &h))
+    if (!qvpn_isakmp_read(b.p, b.len, &h))
         return;
     obs->ike.present = true;
     obs->ike.version = h.major;
@@ -571,7 +569,7 @@ static void extract_esp(const top_items *ti, int esp, qvpn_obs *obs)
     item_bytes b = bytes_of(ti, esp != LAYER_NONE ? ti->first[QP_ESP] : NULL);
     qvpn_esp_hdr h;
 
-    if (b.p == NULL || !qvpn_esp_read(b.p, b.len, &h))
+    if (!qvpn_esp_read(b.p, b.len, &h))
         return;
     obs->esp.present = true;
     obs->esp.spi = h.spi;
@@ -589,7 +587,7 @@ static void extract_esp(const top_items *ti, int esp, qvpn_obs *obs)
 static bool is_keepalive(const top_items *ti, const field_info *fi)
 {
     item_bytes b = bytes_of(ti, fi);
-    return b.p != NULL && qvpn_natt_keepalive(b.p, b.len);
+    return qvpn_natt_keepalive(b.p, b.len);
 }
 
 bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pinfo, qvpn_obs *obs)
@@ -630,7 +628,7 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
     } else {
         item_bytes b = bytes_of(&ti, top_last(&ti, QP_UDP));
         qvpn_udp_hdr u;
-        if (b.p != NULL && qvpn_udp_read(b.p, b.len, &u)) {
+        if (qvpn_udp_read(b.p, b.len, &u)) {
             obs->sport = u.sport;
             obs->dport = u.dport;
         }

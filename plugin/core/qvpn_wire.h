@@ -4,8 +4,8 @@
  * what the bytes mean is decided here, once, next to the RFC's diagram, and tested
  * without Wireshark (tests/unit/test_wire.c, tests/fuzz/fuzz_wire.c).  Every reader
  * takes (p, len) — len is what was captured, never what a length field claims —
- * and returns false when the span is too short or is not that protocol; a reader
- * never reads outside the span and never allocates.
+ * and returns false when the span is too short or is not that protocol (p may be
+ * NULL when len is 0); a reader never reads outside the span and never allocates.
  *
  * Pure C11 + GLib.
  *

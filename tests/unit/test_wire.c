@@ -137,6 +137,24 @@ static void test_keepalive(void)
     g_assert_false(qvpn_natt_keepalive(ka, 0));
 }
 
+/* The glue passes (NULL, 0) for an item with no captured bytes. */
+static void test_empty(void)
+{
+    qvpn_ip_hdr ip;
+    qvpn_tcp_hdr tcp;
+    qvpn_udp_hdr udp;
+    qvpn_esp_hdr esp;
+    qvpn_isakmp_hdr ike;
+
+    g_assert_false(qvpn_ipv4_read(NULL, 0, &ip));
+    g_assert_false(qvpn_ipv6_read(NULL, 0, &ip));
+    g_assert_false(qvpn_tcp_read(NULL, 0, &tcp));
+    g_assert_false(qvpn_udp_read(NULL, 0, &udp));
+    g_assert_false(qvpn_esp_read(NULL, 0, &esp));
+    g_assert_false(qvpn_natt_keepalive(NULL, 0));
+    g_assert_false(qvpn_isakmp_read(NULL, 0, &ike));
+}
+
 /* --- ISAKMP header and walk ---------------------------------------------------------- */
 
 static void test_isakmp_header(void)
@@ -496,6 +514,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qvpn/wire/udp/header", test_udp);
     g_test_add_func("/qvpn/wire/esp/header", test_esp);
     g_test_add_func("/qvpn/wire/natt/keepalive", test_keepalive);
+    g_test_add_func("/qvpn/wire/empty", test_empty);
     g_test_add_func("/qvpn/wire/isakmp/header", test_isakmp_header);
     g_test_add_func("/qvpn/wire/isakmp/walk_mm1", test_walk_mm1);
     g_test_add_func("/qvpn/wire/isakmp/walk_notify", test_walk_notify_v1);
