@@ -8,8 +8,7 @@
  * later passes nothing is primed, which is why plugin.c extracts only when the
  * frame has not been visited yet.
  *
- * Several names are registered more than once (IKEv1 and IKEv2, TLS and SSLv2:
- * isakmp.notify.msgtype, tls.handshake.type);
+ * Some names are registered more than once (TLS and SSLv2: tls.handshake.type);
  * proto_registrar_get_id_byname() returns only one of them, so every hfid along
  * the same_name chain is wanted and read.
  *
@@ -25,17 +24,19 @@
  * field of a protocol makes that protocol "referenced", which the IP dissector
  * answers by building its whole subtree (addresses formatted, host names, GeoIP):
  * about 6,000 instructions per IPv4 frame for ip.src/ip.dst alone, more than qvpn's
- * own work.  What sits at a fixed offset of a header is therefore read from the
- * header's bytes: IPv4/IPv6 addresses, UDP ports, TCP ports and flags, the ESP SPI
- * and sequence number, the ISAKMP header.  Protocols are top-level items (children
- * of the tree's root), which Wireshark never fakes, so they are there without being
- * wanted, and carry their layer number like any field.  Only what no fixed header
- * holds (tcp.stream, tcp.len, TLS records, ISAKMP payload types and notify types)
- * is wanted; NAT-T keepalives and the first payload inside IKEv2's SK are at fixed
- * places of an item too.  Each wanted hfid costs every frame: Wireshark primes it
- * before dissecting each one.  A protocol that an encapsulation dissects below another protocol's item
- * (not at the top level) is not seen; every capture in captures/ has them at the
- * top, and tests/integration compares the verdicts on all of them.
+ * own work.  Each wanted hfid also costs every frame, ISAKMP or not: Wireshark
+ * primes it before dissecting each one.  So what a header holds is read from the
+ * header's bytes, by the core's readers (core/qvpn_wire.h): IPv4/IPv6 addresses,
+ * UDP and TCP ports, TCP flags, the ESP SPI and sequence number, the ISAKMP header
+ * and its payload chain (payload types, notify types, the first payload inside
+ * IKEv2's SK), NAT-T keepalives.  This file only finds the items and hands their
+ * bytes over.  Protocols are top-level items (children of the tree's root), which
+ * Wireshark never fakes, so they are there without being wanted, and carry their
+ * layer number like any field.  Only what no header holds is wanted: tcp.stream and
+ * tcp.len (Wireshark's own bookkeeping) and the TLS records.  A protocol that an
+ * encapsulation dissects below another protocol's item (not at the top level) is
+ * not seen; every capture in captures/ has them at the top, and tests/integration
+ * compares the verdicts on all of them.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -47,6 +48,7 @@
 #include <epan/proto.h>
 
 #include "qvpn_fields.h"
+#include "qvpn_wire.h"
 
 /* The fields read; one member per name, in the order of the table below. */
 typedef enum {
@@ -57,8 +59,6 @@ typedef enum {
     QF_TLS_HS_TYPE,         /* registered twice: TLS and SSLv2 */
     QF_TLS_ALERT_LEVEL,
     QF_TLS_ALERT_DESC,
-    QF_IKE_PAYLOAD_TYPE,
-    QF_IKE_NOTIFY,          /* registered twice: IKEv1 and IKEv2 */
     QF_COUNT
 } qvpn_field;
 
@@ -70,8 +70,6 @@ static const char *const field_names[] = {
     [QF_TLS_HS_TYPE]            = "tls.handshake.type",
     [QF_TLS_ALERT_LEVEL]        = "tls.alert_message.level",
     [QF_TLS_ALERT_DESC]         = "tls.alert_message.desc",
-    [QF_IKE_PAYLOAD_TYPE]       = "isakmp.typepayload",
-    [QF_IKE_NOTIFY]             = "isakmp.notify.msgtype",
 };
 _Static_assert(sizeof(field_names) / sizeof(field_names[0]) == QF_COUNT,
                "field_names[] must have one entry per qvpn_field");
@@ -392,29 +390,34 @@ static const field_info *top_at(const top_items *ti, qvpn_proto p, int layer)
     return found;
 }
 
-/* The first len bytes of an item's header: in the frame's bytes, or else copied
- * into buf (which holds len bytes) from the item's data source (a reassembled or
- * decrypted buffer); NULL unless the data source has them all. */
-static const guint8 *hdr_copy(const top_items *ti, const field_info *fi, guint8 *buf, int len)
-{
-    if (fi == NULL || fi->ds_tvb == NULL || fi->start < 0)
-        return NULL;
-    if (fi->ds_tvb == ti->frame_tvb && ti->frame != NULL)
-        return fi->start <= ti->frame_len - len ? ti->frame + fi->start : NULL;
-    if (tvb_captured_length_remaining(fi->ds_tvb, fi->start) < len)
-        return NULL;
-    tvb_memcpy(fi->ds_tvb, buf, fi->start, (size_t)len);
-    return buf;
-}
+/* An item's bytes as far as they were captured: in the frame's bytes, or else in
+ * its data source (a reassembled or decrypted buffer).  What they mean is for the
+ * readers of core/qvpn_wire.h to say; they take no bytes (NULL, 0) as too short. */
+typedef struct {
+    const guint8 *p;
+    size_t        len;      /* 0: no item, or none of its bytes captured */
+} item_bytes;
 
-static uint16_t get_u16(const guint8 *b)
+static item_bytes bytes_of(const top_items *ti, const field_info *fi)
 {
-    return (uint16_t)(b[0] << 8 | b[1]);
-}
+    item_bytes b = { NULL, 0 };
+    gint avail;
 
-static uint32_t get_u32(const guint8 *b)
-{
-    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    if (fi == NULL || fi->ds_tvb == NULL || fi->start < 0 || fi->length <= 0)
+        return b;
+    if (fi->ds_tvb == ti->frame_tvb && ti->frame != NULL) {
+        if (fi->start >= ti->frame_len)
+            return b;
+        b.p = ti->frame + fi->start;
+        b.len = (size_t)MIN(fi->length, ti->frame_len - fi->start);
+        return b;
+    }
+    avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+    if (avail <= 0)
+        return b;
+    b.len = (size_t)MIN(fi->length, avail);
+    b.p = tvb_get_ptr(fi->ds_tvb, fi->start, (gint)b.len);
+    return b;
 }
 
 /* --- extraction ------------------------------------------------------------------ */
@@ -431,61 +434,40 @@ static void addr_from_pinfo(const address *a, qvpn_addr *out)
     }
 }
 
-/*  IPv4 (RFC 791): version/IHL at 0, source at 12, destination at 16, 20 bytes
- *  at least.  IPv6 (RFC 8200): version at 0, source at 8, destination at 24, 40
- *  bytes.  The IPv4 item spans the header length of the IHL field; ip.src and
- *  ip.dst exist only when that is at least 20 (else "bogus header length"). */
-static bool ipv4_addrs(const top_items *ti, const field_info *fi, qvpn_addr *src, qvpn_addr *dst)
+/* The header of the i-th top-level item if it is IPv4 or IPv6.  Wireshark's item
+ * spans the header (IHL words for IPv4), so a bogus IHL leaves it too short. */
+static bool ip_header(const top_items *ti, unsigned i, qvpn_ip_hdr *h)
 {
-    guint8 buf[20];
-    const guint8 *h = fi->length >= 20 ? hdr_copy(ti, fi, buf, 20) : NULL;
-    if (h == NULL || h[0] >> 4 != 4)
-        return false;
-    memcpy(src->bytes, h + 12, 4);
-    memcpy(dst->bytes, h + 16, 4);
-    src->len = dst->len = 4;
-    return true;
-}
+    item_bytes b;
 
-static bool ipv6_addrs(const top_items *ti, const field_info *fi, qvpn_addr *src, qvpn_addr *dst)
-{
-    guint8 buf[40];
-    const guint8 *h = fi->length >= 40 ? hdr_copy(ti, fi, buf, 40) : NULL;
-    if (h == NULL || h[0] >> 4 != 6)
+    if (ti->kind[i] != QP_IP && ti->kind[i] != QP_IPV6)
         return false;
-    memcpy(src->bytes, h + 8, 16);
-    memcpy(dst->bytes, h + 24, 16);
-    src->len = dst->len = 16;
-    return true;
+    b = bytes_of(ti, ti->fi[i]);
+    return ti->kind[i] == QP_IP ? qvpn_ipv4_read(b.p, b.len, h) : qvpn_ipv6_read(b.p, b.len, h);
 }
 
 /* The addresses of the innermost IP header below the cut layer (ESP frames): the
  * innermost IPv4 or IPv6 item whose header holds them. */
 static bool addrs_below(const top_items *ti, int cut, qvpn_obs *obs)
 {
+    qvpn_ip_hdr h;
+
     for (unsigned i = ti->n; i-- > 0;) {
-        const field_info *fi = ti->fi[i];
-        qvpn_addr src = {0}, dst = {0};
-        if (fi->total_layer_num >= cut)
-            continue;
-        if ((ti->kind[i] == QP_IP && ipv4_addrs(ti, fi, &src, &dst)) ||
-            (ti->kind[i] == QP_IPV6 && ipv6_addrs(ti, fi, &src, &dst))) {
-            obs->src = src;
-            obs->dst = dst;
+        if (ti->fi[i]->total_layer_num < cut && ip_header(ti, i, &h)) {
+            obs->src = h.src;
+            obs->dst = h.dst;
             return true;
         }
     }
     return false;
 }
 
-/*  TCP (RFC 9293): source port at 0, destination port at 2, data offset in the high
- *  nibble of byte 12, flags in the low 12 bits of bytes 12-13.  Wireshark adds
- *  tcp.flags only once the data offset is at least 5 words. */
+/* TCP: the header of the item in tcp.stream's layer. */
 static void extract_tcp(proto_tree *tree, const top_items *ti, int cut, qvpn_obs *obs)
 {
     field_info *stream;
-    guint8 buf[14];
-    const guint8 *h;
+    item_bytes b;
+    qvpn_tcp_hdr h;
     uint64_t v;
 
     if (top_last(ti, QP_TCP) == NULL)
@@ -497,12 +479,12 @@ static void extract_tcp(proto_tree *tree, const top_items *ti, int cut, qvpn_obs
     obs->tcp.stream  = (uint32_t)v;
     obs->tcp.seg_len = (uint32_t)last_uint(tree, QF_TCP_LEN, cut, 0);
     obs->sport = obs->dport = 0;
-    const field_info *hdr = top_at(ti, QP_TCP, stream->total_layer_num);
-    if ((h = hdr_copy(ti, hdr, buf, 14)) != NULL && h[12] >> 4 >= 5)
-        obs->tcp.flags = (uint16_t)(get_u16(h + 12) & 0x0fff);
-    if (h != NULL || (h = hdr_copy(ti, hdr, buf, 4)) != NULL) {
-        obs->sport = get_u16(h);
-        obs->dport = get_u16(h + 2);
+    b = bytes_of(ti, top_at(ti, QP_TCP, stream->total_layer_num));
+    if (qvpn_tcp_read(b.p, b.len, &h)) {
+        obs->sport = h.sport;
+        obs->dport = h.dport;
+        if (h.has_flags)
+            obs->tcp.flags = h.flags;
     }
 }
 
@@ -547,49 +529,32 @@ static void extract_tls(proto_tree *tree, int cut, qvpn_obs *obs)
     }
 }
 
-/*  ISAKMP header (RFC 2408 3.1, RFC 7296 3.1): initiator SPI at 0, responder SPI at
- *  8, next payload at 16, version at 17 (major in the high nibble), exchange type
- *  at 18, flags at 19, message ID at 20, length at 24: 28 bytes.  Wireshark adds
- *  the ISAKMP item only after reading all 28, and then every header field. */
-static void extract_ike(proto_tree *tree, const top_items *ti, int cut, qvpn_obs *obs)
+/* ISAKMP: the innermost item below the cut, header and payload chain.  Wireshark
+ * adds the item only once the 28 header bytes are there; it spans the UDP payload
+ * (without link-layer padding) or the reassembled message, and a message longer
+ * than what was captured is walked as far as it was. */
+static void extract_ike(const top_items *ti, qvpn_obs *obs)
 {
-    guint8 buf[29];
-    const field_info *isakmp = top_last(ti, QP_ISAKMP);
-    /* Byte 28 is the first payload's only if the item (the UDP payload, without any
-     * link-layer padding) and the message's own length both reach it. */
-    const guint8 *h = isakmp != NULL && isakmp->length >= 29 ? hdr_copy(ti, isakmp, buf, 29)
-                                                            : NULL;
-    bool has_first_payload = h != NULL && get_u32(h + 24) >= 29;
-    fi_iter it;
-    field_info *fi;
-    uint64_t v;
+    item_bytes b = bytes_of(ti, top_last(ti, QP_ISAKMP));
+    qvpn_isakmp_hdr h;
+    qvpn_ike_summary sum;
 
-    if (h == NULL && (h = hdr_copy(ti, isakmp, buf, 28)) == NULL)
+    if (!qvpn_isakmp_read(b.p, b.len, &h))
         return;
     obs->ike.present = true;
-    obs->ike.version = (uint8_t)(h[17] >> 4);                  /* 0x10 -> 1, 0x20 -> 2 */
-    obs->ike.exch    = h[18];
-    obs->ike.flags   = h[19];
-    obs->ike.msgid   = get_u32(h + 20);
-    obs->ike.length  = get_u32(h + 24);
-    memcpy(obs->ike.ispi, h, 8);
-    memcpy(obs->ike.rspi, h + 8, 8);
+    obs->ike.version = h.major;
+    obs->ike.exch    = h.exch;
+    obs->ike.flags   = h.flags;
+    obs->ike.msgid   = h.msgid;
+    obs->ike.length  = h.length;
+    memcpy(obs->ike.ispi, h.ispi, sizeof(obs->ike.ispi));
+    memcpy(obs->ike.rspi, h.rspi, sizeof(obs->ike.rspi));
 
-    fi_iter_init(&it, tree, QF_IKE_PAYLOAD_TYPE, cut);
-    while ((fi = fi_next(&it)) != NULL)
-        if (fi_uint(fi, &v) && v < 64)
-            obs->ike.payloads |= UINT64_C(1) << v;
-
-    /* Header's next payload SK (46) or SKF (53): that payload follows the header,
-     * and its generic header's next payload (byte 28) names the first payload
-     * inside, which stays visible although encrypted (RFC 7296 3.14, RFC 7383). */
-    if ((h[16] == 46 || h[16] == 53) && has_first_payload)
-        obs->ike.sk_inner = h[28];
-
-    fi_iter_init(&it, tree, QF_IKE_NOTIFY, cut);
-    while ((fi = fi_next(&it)) != NULL && obs->ike.n_notify < QVPN_MAX_NOTIFY)
-        if (fi_uint(fi, &v))
-            obs->ike.notify[obs->ike.n_notify++] = (uint16_t)v;
+    qvpn_ike_summarise(b.p, b.len, &h, &sum);
+    obs->ike.payloads = sum.payloads;
+    memcpy(obs->ike.notify, sum.notify, sizeof(obs->ike.notify));
+    obs->ike.n_notify = sum.n_notify;
+    obs->ike.sk_inner = sum.sk_inner;
 
     /* Wireshark hands IKE to ISAKMP from UDP-encapsulation only after a non-ESP
      * marker (RFC 3948 2.2). */
@@ -597,22 +562,37 @@ static void extract_ike(proto_tree *tree, const top_items *ti, int cut, qvpn_obs
                      obs->sport == 4500 || obs->dport == 4500;
 }
 
-/*  NAT-T keepalive (RFC 3948 2.3): a UDP payload of the single byte 0xFF.  The
- *  UDP-encapsulation and ISAKMP dissectors add their item over the whole payload and
- *  then, for exactly that payload, their nat_keepalive field: an item of one byte
- *  0xFF is the same test, without wanting the fields. */
+/* ESP: the outermost item (the header that the cut layer is), whose SPI and
+ * sequence number Wireshark shows from 4 and 8 bytes on. */
+static void extract_esp(const top_items *ti, int esp, qvpn_obs *obs)
+{
+    item_bytes b = bytes_of(ti, esp != LAYER_NONE ? ti->first[QP_ESP] : NULL);
+    qvpn_esp_hdr h;
+
+    if (!qvpn_esp_read(b.p, b.len, &h))
+        return;
+    obs->esp.present = true;
+    obs->esp.spi = h.spi;
+    obs->esp.seq = h.seq;
+    obs->esp.udp_encap = top_last(ti, QP_UDPENCAP) != NULL;
+    /* pinfo->src/dst are the inner addresses when Wireshark decoded the payload (an
+     * IP item after ESP's); the SA belongs to the header that carried the ESP.
+     * Otherwise they already are that header's. */
+    if (ti->ip_after_esp)
+        addrs_below(ti, esp, obs);
+}
+
+/* The UDP-encapsulation and ISAKMP dissectors add their item over the whole UDP
+ * payload, and a keepalive is a payload of one byte (core/qvpn_wire.h). */
 static bool is_keepalive(const top_items *ti, const field_info *fi)
 {
-    guint8 buf[1];
-    const guint8 *b = fi != NULL && fi->length == 1 ? hdr_copy(ti, fi, buf, 1) : NULL;
-    return b != NULL && b[0] == 0xff;
+    item_bytes b = bytes_of(ti, fi);
+    return qvpn_natt_keepalive(b.p, b.len);
 }
 
 bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pinfo, qvpn_obs *obs)
 {
     top_items ti;
-    guint8 buf[8];
-    const guint8 *h;
 
     if (tree == NULL)
         return false;
@@ -646,31 +626,15 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
         /* TLS is read for TCP frames only: the engine looks at it nowhere else. */
         extract_tls(tree, cut, obs);
     } else {
-        /*  UDP (RFC 768): source port at 0, destination port at 2. */
-        const guint8 *u = hdr_copy(&ti, top_last(&ti, QP_UDP), buf, 4);
-        if (u != NULL) {
-            obs->sport = get_u16(u);
-            obs->dport = get_u16(u + 2);
+        item_bytes b = bytes_of(&ti, top_last(&ti, QP_UDP));
+        qvpn_udp_hdr u;
+        if (qvpn_udp_read(b.p, b.len, &u)) {
+            obs->sport = u.sport;
+            obs->dport = u.dport;
         }
     }
-    extract_ike(tree, &ti, cut, obs);
-
-    /*  ESP (RFC 4303): SPI at 0, sequence number at 4.  Wireshark adds esp.spi
-     *  only when the 4 bytes are there. */
-    const field_info *esp_hdr = esp != LAYER_NONE ? ti.first[QP_ESP] : NULL;
-    bool seq = (h = hdr_copy(&ti, esp_hdr, buf, 8)) != NULL;
-    if (seq || (h = hdr_copy(&ti, esp_hdr, buf, 4)) != NULL) {
-        obs->esp.present = true;
-        obs->esp.spi = get_u32(h);
-        if (seq)
-            obs->esp.seq = get_u32(h + 4);
-        obs->esp.udp_encap = top_last(&ti, QP_UDPENCAP) != NULL;
-        /* pinfo->src/dst are the inner addresses when Wireshark decoded the
-         * payload (an IP item after ESP's); the SA belongs to the header that
-         * carried the ESP.  Otherwise they already are that header's. */
-        if (ti.ip_after_esp)
-            addrs_below(&ti, esp, obs);
-    }
+    extract_ike(&ti, obs);
+    extract_esp(&ti, esp, obs);
 
     if (obs->tcp.present || obs->ike.present || obs->esp.present)
         return true;

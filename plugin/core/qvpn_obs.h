@@ -1,9 +1,10 @@
 /* qvpn_obs.h — the normalised observation of one frame, the engine's only input.
  *
- * The epan glue fills one of these per frame from other dissectors' fields; the
- * engine never sees a tvb, a tree or a field name.  The comment on each member names
- * the Wireshark field it comes from.  Nothing here is trusted: every value may be
- * absent, truncated or hostile, and the engine copes.
+ * The epan glue fills one of these per frame from other dissectors' fields and from
+ * the bytes of their protocols' headers, which qvpn_wire.h reads; the engine never
+ * sees a tvb, a tree or a field name.  The comment on each member names the
+ * Wireshark field it comes from or matches.  Nothing here is trusted: every value
+ * may be absent, truncated or hostile, and the engine copes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -50,22 +51,8 @@ enum {
     QVPN_TLS_HS_FINISHED     = 20
 };
 
-/*
- * ISAKMP header (RFC 2408 §3.1, RFC 7296 §3.1):
- *                      1                   2                   3
- *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * !                     Initiator Cookie / SPI                    !
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * !                     Responder Cookie / SPI                    !
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * !  Next Payload ! MjVer ! MnVer ! Exchange Type !     Flags     !
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * !                          Message ID                           !
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * !                            Length                             !
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
+/* ISAKMP exchange types (isakmp.exchangetype); the header is read, under its RFC
+ * diagram, in qvpn_wire.c. */
 enum {
     QVPN_IKE_EXCH_MAIN_MODE   = 2,   /* IKEv1 Identity Protection */
     QVPN_IKE_EXCH_AGGRESSIVE  = 4,
@@ -128,10 +115,12 @@ typedef struct qvpn_ike_obs {
     uint8_t  rspi[8];       /* isakmp.rspi */
     uint32_t msgid;         /* isakmp.messageid */
     uint32_t length;        /* isakmp.length */
-    uint64_t payloads;      /* bit n set: isakmp.typepayload n (n < 64) */
-    uint16_t notify[QVPN_MAX_NOTIFY]; /* isakmp.notify.msgtype, cleartext only */
+    uint64_t payloads;      /* bit n set: a payload of type n (n < 64) in the
+                               message's chain, as isakmp.typepayload but without
+                               the SA's Proposal (2) and Transform (3) substructures */
+    uint16_t notify[QVPN_MAX_NOTIFY]; /* isakmp.notify.msgtype, cleartext, in order */
     uint8_t  n_notify;
-    uint8_t  sk_inner;      /* isakmp.nextpayload of the SK/SKF payload: type of the
+    uint8_t  sk_inner;      /* next payload of IKEv2's SK/SKF payload: type of the
                                first encrypted payload (41 = Notify), 0 if none */
     bool     nat_t;         /* carried on UDP 4500 (non-ESP marker) */
 } qvpn_ike_obs;

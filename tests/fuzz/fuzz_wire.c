@@ -1,0 +1,174 @@
+/* fuzz_wire.c — libFuzzer harness of the header readers and the ISAKMP payload
+ * walk (plugin/core/qvpn_wire.h).
+ *
+ * The input is read twice.  As one span: every reader on it, and the walk if it
+ * reads as an ISAKMP header (an ISAKMP item's bytes, as the glue hands them over).
+ * As a packet: IPv4 or IPv6, then UDP (500, or 4500 with the non-ESP marker),
+ * TCP or ESP at the offsets the headers give, as Wireshark would stack the items —
+ * so that seeds of whole packets reach the walk through the other readers.  Every
+ * inner span is copied into a buffer of exactly its size, so that a read past it
+ * is a heap overflow for ASan, not a read of the next header.
+ *
+ * Checked on every walk: each payload's body lies in the span and within its
+ * declared length, at most QVPN_IKE_MAX_PAYLOADS are given, the walk ends with a
+ * status and stays ended, and the summary is the same twice and agrees with what
+ * the iterator gave.
+ *
+ *   tests/fuzz/run_fuzz.sh builds it (clang -fsanitize=fuzzer,address,undefined)
+ *   ./fuzz_wire tests/fuzz/corpus-wire -max_total_time=60
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "qvpn_wire.h"
+
+#define CHECK(cond)                                                             \
+    do {                                                                        \
+        if (!(cond)) {                                                          \
+            fprintf(stderr, "fuzz_wire: check failed: %s (%s:%d)\n", #cond,     \
+                    __FILE__, __LINE__);                                        \
+            abort();                                                            \
+        }                                                                       \
+    } while (0)
+
+/* Walk the message with the iterator, checking each payload, and check the summary
+ * against what the walk gave: the same types, notifies, SK and ending. */
+static void walk(const uint8_t *p, size_t len, const qvpn_isakmp_hdr *h,
+                 const qvpn_ike_summary *sum)
+{
+    qvpn_ike_iter it;
+    qvpn_ike_payload pl;
+    unsigned n = 0, k = 0;
+    uint64_t types = 0;
+    uint8_t sk_inner = 0;
+    uint16_t type;
+
+    qvpn_ike_iter_init(&it, p, len, h);
+    while (qvpn_ike_payload_next(&it, &pl)) {
+        CHECK(++n <= QVPN_IKE_MAX_PAYLOADS);
+        CHECK(pl.body >= p + QVPN_ISAKMP_HDR_LEN + 4);
+        CHECK(pl.body_len <= (size_t)(p + len - pl.body));
+        CHECK(pl.body_len <= (pl.length >= 4 ? pl.length - 4u : 0u));
+        CHECK(!pl.ciphertext || h->major == 2);
+        types |= pl.type < 64 ? UINT64_C(1) << pl.type : 0;
+        if (qvpn_ike_notify_read(h->major, &pl, &type) && k++ < QVPN_MAX_NOTIFY)
+            CHECK(sum->notify[k - 1] == type);
+        sk_inner = pl.ciphertext ? pl.next : sk_inner;
+        /* The other version's reading of the same payload must stay inside too. */
+        (void)qvpn_ike_notify_read(h->major == 1 ? 2 : 1, &pl, &type);
+    }
+    CHECK(it.status != QVPN_IKE_WALK_MORE);
+    CHECK(!qvpn_ike_payload_next(&it, &pl));       /* an ended walk stays ended */
+    CHECK(sum->status == it.status);
+    CHECK(sum->payloads == types);
+    CHECK(sum->n_notify == (k < QVPN_MAX_NOTIFY ? k : QVPN_MAX_NOTIFY));
+    CHECK(sum->sk_inner == sk_inner);
+}
+
+static void ike(const uint8_t *p, size_t len)
+{
+    qvpn_isakmp_hdr h;
+    qvpn_ike_summary a, b;
+
+    if (!qvpn_isakmp_read(p, len, &h)) {
+        CHECK(len < QVPN_ISAKMP_HDR_LEN);
+        return;
+    }
+    qvpn_ike_summarise(p, len, &h, &a);
+    qvpn_ike_summarise(p, len, &h, &b);
+    CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+    walk(p, len, &h, &a);
+}
+
+static void every_reader(const uint8_t *p, size_t len)
+{
+    qvpn_ip_hdr ip;
+    qvpn_tcp_hdr tcp;
+    qvpn_udp_hdr udp;
+    qvpn_esp_hdr esp;
+
+    if (qvpn_ipv4_read(p, len, &ip))
+        CHECK(ip.version == 4 && ip.hdr_len >= 20 && ip.src.len == 4 && ip.dst.len == 4);
+    if (qvpn_ipv6_read(p, len, &ip))
+        CHECK(ip.version == 6 && ip.hdr_len == 40 && ip.src.len == 16);
+    if (qvpn_tcp_read(p, len, &tcp))
+        CHECK(!tcp.has_flags || (tcp.data_offset >= 5 && tcp.flags <= 0x0fff));
+    (void)qvpn_udp_read(p, len, &udp);
+    if (qvpn_esp_read(p, len, &esp))
+        CHECK(esp.has_seq == (len >= 8));
+    (void)qvpn_natt_keepalive(p, len);
+    ike(p, len);
+}
+
+/* The span [off, len) of p in a buffer of its own size; g_free it. */
+static uint8_t *sub(const uint8_t *p, size_t len, size_t off, size_t *n)
+{
+    *n = off < len ? len - off : 0;
+    uint8_t *q = g_malloc(*n ? *n : 1);
+    if (*n)
+        memcpy(q, p + off, *n);
+    return q;
+}
+
+/* What follows UDP: IKE on 500, or on 4500 after a non-ESP marker (RFC 3948 2.2),
+ * else ESP; a keepalive is a byte alone. */
+static void udp_payload(const uint8_t *p, size_t len, const qvpn_udp_hdr *u)
+{
+    size_t n;
+    uint8_t *q;
+    qvpn_esp_hdr esp;
+
+    if (qvpn_natt_keepalive(p, len))
+        return;
+    if (u->sport == 4500 || u->dport == 4500) {
+        if (len >= 4 && memcmp(p, "\0\0\0\0", 4) == 0) {
+            q = sub(p, len, 4, &n);
+            ike(q, n);
+            g_free(q);
+        } else {
+            (void)qvpn_esp_read(p, len, &esp);
+        }
+        return;
+    }
+    ike(p, len);
+}
+
+static void packet(const uint8_t *p, size_t len)
+{
+    qvpn_ip_hdr ip;
+    qvpn_udp_hdr udp;
+    qvpn_tcp_hdr tcp;
+    qvpn_esp_hdr esp;
+    size_t n, m;
+    uint8_t *l4, *pl;
+
+    if (!qvpn_ipv4_read(p, len, &ip) && !qvpn_ipv6_read(p, len, &ip))
+        return;
+    l4 = sub(p, len, ip.hdr_len, &n);
+    if (ip.proto == 17 && qvpn_udp_read(l4, n, &udp)) {
+        pl = sub(l4, n, 8, &m);
+        udp_payload(pl, m, &udp);
+        g_free(pl);
+    } else if (ip.proto == 6) {
+        (void)qvpn_tcp_read(l4, n, &tcp);
+    } else if (ip.proto == 50) {
+        (void)qvpn_esp_read(l4, n, &esp);
+    }
+    g_free(l4);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    every_reader(data, size);
+    packet(data, size);
+    return 0;
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""Write the seed corpus of fuzz_wire (tests/fuzz/corpus-wire/seed-*.bin).
+
+The bytes are those of tests/unit/wire_samples.h (real header bytes cut from
+captures/public; the header says which capture and frame), so the unit tests and
+the fuzzer start from the same truth.  Each array is one seed; three more stack
+them into whole packets as fuzz_wire.c reads them (IP, then UDP/ESP, then ISAKMP):
+
+  packet-v4-ike     zeek-spicy-ipsec__ipsec.cap frame 3 from its IPv4 header on
+  packet-v6-esp     zeek__ip6_esp.pcap frame 2, its ESP cut after 16 bytes
+  packet-v4-natt    the frame 3 headers with UDP 4500 and a non-ESP marker, carrying
+                    arkime__IKEv2.pcap frame 4 (IKE_AUTH, SK): derived, not captured
+
+    /usr/bin/python3 tests/fuzz/make_wire_corpus.py [OUTDIR]
+
+Deterministic: same bytes every run.
+"""
+import os
+import re
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAMPLES = os.path.join(HERE, '..', 'unit', 'wire_samples.h')
+
+
+def arrays(path):
+    text = open(path).read()
+    out = {}
+    for name, body in re.findall(r'static const uint8_t (\w+)\[\] = \{(.*?)\};', text, re.S):
+        out[name] = bytes(int(x, 16) for x in re.findall(r'0x([0-9a-fA-F]{2})', body))
+    return out
+
+
+def natt(a):
+    """Frame 3's IPv4 and UDP headers, moved to port 4500, around marker + SK message."""
+    ike = b'\0\0\0\0' + a['v2_auth_sk']
+    udp = bytearray(a['notify_udp'])
+    udp[0:4] = struct.pack('!HH', 4500, 4500)
+    udp[4:6] = struct.pack('!H', 8 + len(ike))
+    ip = bytearray(a['notify_ip'])
+    ip[2:4] = struct.pack('!H', len(ip) + len(udp) + len(ike))
+    return bytes(ip + udp + ike)
+
+
+def main():
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, 'corpus-wire')
+    os.makedirs(outdir, exist_ok=True)
+    a = arrays(SAMPLES)
+    seeds = {name.replace('_', '-'): data for name, data in a.items()}
+    seeds['packet-v4-ike'] = a['notify_ip'] + a['notify_udp'] + a['v1_no_proposal']
+    seeds['packet-v6-esp'] = a['ip6_hdr'] + a['ip6_esp']
+    seeds['packet-v4-natt'] = natt(a)
+    for name, data in sorted(seeds.items()):
+        with open(os.path.join(outdir, 'seed-%s.bin' % name), 'wb') as f:
+            f.write(data)
+    print('%d seeds in %s' % (len(seeds), outdir))
+
+
+if __name__ == '__main__':
+    main()
