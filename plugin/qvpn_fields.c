@@ -98,6 +98,7 @@ typedef enum {
     QP_UDP,                 /* UDP-Lite items count as UDP: same header, same fields */
     QP_TCP,
     QP_ESP,                 /* also a cut layer */
+    QP_AH,                  /* a cut layer as ESP: what it protects is the tunnel's */
     QP_ISAKMP,
     QP_UDPENCAP,            /* ESP/IKE in UDP 4500 */
     QP_ICMP,                /* cut layer */
@@ -111,6 +112,7 @@ static const char *const proto_names[] = {
     [QP_UDP]      = "udp",
     [QP_TCP]      = "tcp",
     [QP_ESP]      = "esp",
+    [QP_AH]       = "ah",
     [QP_ISAKMP]   = "isakmp",
     [QP_UDPENCAP] = "udpencap",
     [QP_ICMP]     = "icmp",
@@ -555,6 +557,7 @@ static void extract_ike(const top_items *ti, qvpn_obs *obs)
     memcpy(obs->ike.notify, sum.notify, sizeof(obs->ike.notify));
     obs->ike.n_notify = sum.n_notify;
     obs->ike.sk_inner = sum.sk_inner;
+    obs->ike.malformed = sum.status == QVPN_IKE_WALK_MALFORMED;
 
     /* Wireshark hands IKE to ISAKMP from UDP-encapsulation only after a non-ESP
      * marker (RFC 3948 2.2). */
@@ -562,16 +565,17 @@ static void extract_ike(const top_items *ti, qvpn_obs *obs)
                      obs->sport == 4500 || obs->dport == 4500;
 }
 
-/* ESP: the outermost item (the header that the cut layer is), whose SPI and
- * sequence number Wireshark shows from 4 and 8 bytes on. */
-static void extract_esp(const top_items *ti, int esp, qvpn_obs *obs)
+/* ESP or AH: the outermost item (the header that the cut layer is), whose SPI and
+ * sequence number Wireshark shows from 4 and 8 bytes on (AH: 8 and 12). */
+static void extract_esp(const top_items *ti, int esp, bool ah, qvpn_obs *obs)
 {
-    item_bytes b = bytes_of(ti, esp != LAYER_NONE ? ti->first[QP_ESP] : NULL);
+    item_bytes b = bytes_of(ti, esp != LAYER_NONE ? ti->first[ah ? QP_AH : QP_ESP] : NULL);
     qvpn_esp_hdr h;
 
-    if (!qvpn_esp_read(b.p, b.len, &h))
+    if (!(ah ? qvpn_ah_read(b.p, b.len, &h) : qvpn_esp_read(b.p, b.len, &h)))
         return;
     obs->esp.present = true;
+    obs->esp.ah = ah;
     obs->esp.spi = h.spi;
     obs->esp.seq = h.seq;
     obs->esp.udp_encap = top_last(ti, QP_UDPENCAP) != NULL;
@@ -601,7 +605,10 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
     /* Cut layer: nothing inside an ICMP error, nothing carried by ESP. */
     int cut = LAYER_ALL;
     int icmp = top_first_layer(&ti, QP_ICMP), icmp6 = top_first_layer(&ti, QP_ICMPV6);
-    int esp = top_first_layer(&ti, QP_ESP);
+    int esp = top_first_layer(&ti, QP_ESP), ah = top_first_layer(&ti, QP_AH);
+    bool is_ah = ah != LAYER_NONE && (esp == LAYER_NONE || ah < esp);
+    if (is_ah)
+        esp = ah;               /* the outer of the two carries the tunnel */
     if (icmp != LAYER_NONE)
         cut = MIN(cut, icmp);
     if (icmp6 != LAYER_NONE)
@@ -634,7 +641,7 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
         }
     }
     extract_ike(&ti, obs);
-    extract_esp(&ti, esp, obs);
+    extract_esp(&ti, esp, is_ah, obs);
 
     if (obs->tcp.present || obs->ike.present || obs->esp.present)
         return true;

@@ -1,5 +1,6 @@
 /* qvpn_esp.c — ESP on the tunnel (encaps/decaps each way) and NAT-T keepalives.
  *
+ * AH (IP 51) protects a tunnel as ESP does, without encrypting it: counted alike.
  * Quick Mode is encrypted, so the SPIs it agreed are not visible: ESP joins the
  * current session of its peer pair.  ESP with no session before it means the
  * capture started mid-tunnel; the first sender is then taken as the client unless
@@ -63,7 +64,7 @@ bool qvpn_esp_feed(qvpn_ctx *c)
         return false;
     c->sess = s;
     c->v.from_client = qvpn_addr_eq(&c->obs->src, &s->pub.client);
-    c->v.step = QVPN_STEP_ESP;
+    c->v.step = c->obs->esp.ah ? QVPN_STEP_AH : QVPN_STEP_ESP;
     qvpn_session_esp(s, c->obs->esp.spi, c->obs->ts_ns);
     count_direction(c, s);
     check_one_way(c, s);

@@ -19,6 +19,7 @@ void qvpn_rec_init(qvpn_rec *r, const qvpn_obs *o, const qvpn_verdict *v)
     r->dport = o->dport;
     r->udp = !o->tcp.present && (o->sport != 0 || o->dport != 0);
     r->has_spi = o->esp.present;
+    r->ah = o->esp.ah;
     r->spi = o->esp.spi;
 }
 
@@ -60,7 +61,7 @@ static void count_esp(qvpn_facts *f, const qvpn_rec *r)
         return;
     for (unsigned i = 0; i < f->n_spis; i++) {
         qvpn_spi_count *c = &f->spis[i];
-        if (c->spi == r->spi && c->from_client == out) {
+        if (c->spi == r->spi && c->from_client == out && c->ah == r->ah) {
             c->packets++;
             return;
         }
@@ -71,6 +72,7 @@ static void count_esp(qvpn_facts *f, const qvpn_rec *r)
         qvpn_spi_count *c = &f->spis[f->n_spis++];
         c->spi = r->spi;
         c->from_client = out;
+        c->ah = r->ah;
         c->packets = 1;
     }
 }
@@ -120,7 +122,7 @@ void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r)
     }
     if (v->sa_agreed)
         f->sa_agreed = true;
-    if (v->step == QVPN_STEP_ESP)
+    if (v->step == QVPN_STEP_ESP || v->step == QVPN_STEP_AH)
         count_esp(f, r);
     if (v->time_to_tunnel_ns >= 0)
         f->time_to_tunnel_ns = v->time_to_tunnel_ns;
@@ -186,13 +188,13 @@ static void one_way(const qvpn_facts *f, char *buf, size_t len)
     if (has(f, QVPN_FINDING_QM_STALL) && f->sa_agreed)
         snprintf(buf, len, "ESP one way only (%s): the responder did not accept QM3", dir);
     else if (f->roles_guessed && !f->had_ike)
-        snprintf(buf, len, "ESP seen one way only (%s): the capture point may see one "
-                           "direction only", dir);
+        snprintf(buf, len, "ESP seen from the %s only (%s): the capture point may see one "
+                           "direction only", f->esp_out ? "client" : "gateway", dir);
     else if (has(f, QVPN_FINDING_ESP_ONE_WAY))
         snprintf(buf, len, "ESP one way only (%s): return path broken?", dir);
     else
-        snprintf(buf, len, "ESP seen one way only (%s, %u packets): too few to tell",
-                 dir, f->esp_out + f->esp_in);
+        snprintf(buf, len, "ESP seen from the %s only (%u packets): too few to tell",
+                 f->esp_out ? "client" : "gateway", f->esp_out + f->esp_in);
 }
 
 /* Phase 1 did not complete: a stall qvpn warned about, or the capture's end. */

@@ -31,7 +31,8 @@ typedef struct qvpn_rec {
     uint16_t sport;         /* tcp.srcport / udp.srcport, 0 if none */
     uint16_t dport;         /* tcp.dstport / udp.dstport, 0 if none */
     bool     udp;           /* the ports are UDP ports (IKE, NAT-T, ESP in UDP) */
-    bool     has_spi;       /* an ESP frame: spi is valid */
+    bool     has_spi;       /* an ESP (or AH) frame: spi is valid */
+    bool     ah;            /* ... and it is AH */
     uint32_t spi;           /* esp.spi */
 } qvpn_rec;
 
@@ -44,6 +45,7 @@ void qvpn_rec_init(qvpn_rec *r, const qvpn_obs *o, const qvpn_verdict *v);
 typedef struct qvpn_spi_count {
     uint32_t spi;
     bool     from_client;   /* client -> gateway (encaps) */
+    bool     ah;            /* an AH SA, not ESP */
     uint32_t packets;
 } qvpn_spi_count;
 

@@ -708,8 +708,9 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
 {
     const qvpn_obs *o = c->obs;
     qvpn_ike_key key;
-    /* ISAKMP is version 1, IKEv2 version 2: anything else on UDP 500 is not IKE. */
-    if (o->ike.version != 1 && o->ike.version != 2)
+    /* ISAKMP is version 1, IKEv2 version 2: anything else on UDP 500 is not IKE; a
+     * message whose payloads do not hold together tells nothing true either. */
+    if ((o->ike.version != 1 && o->ike.version != 2) || o->ike.malformed)
         return false;
     memset(&key, 0, sizeof(key));
     key.pair = qvpn_peers_pair(c->peers, &o->src, &o->dst, true);

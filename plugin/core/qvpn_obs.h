@@ -123,6 +123,8 @@ typedef struct qvpn_ike_obs {
     uint8_t  sk_inner;      /* next payload of IKEv2's SK/SKF payload: type of the
                                first encrypted payload (41 = Notify), 0 if none */
     bool     nat_t;         /* carried on UDP 4500 (non-ESP marker) */
+    bool     malformed;     /* its payload chain does not hold together (qvpn_wire.c):
+                               Wireshark calls it malformed, qvpn leaves it out */
 } qvpn_ike_obs;
 
 typedef struct qvpn_esp_obs {
@@ -130,6 +132,7 @@ typedef struct qvpn_esp_obs {
     uint32_t spi;           /* esp.spi */
     uint32_t seq;           /* esp.sequence */
     bool     udp_encap;     /* ESP in UDP 4500 (RFC 3948) */
+    bool     ah;            /* AH (IP 51, RFC 4302) rather than ESP: ah.spi, ah.sequence */
 } qvpn_esp_obs;
 
 typedef struct qvpn_obs {

@@ -173,6 +173,7 @@ qvpn_phase qvpn_session_phase(const qvpn_sess *s, qvpn_step step)
     case QVPN_STEP_TCP_DATA:
         return s->esp_seen ? QVPN_PHASE_NETWORK : QVPN_PHASE_CONNECTION;
     case QVPN_STEP_ESP:
+    case QVPN_STEP_AH:
         return QVPN_PHASE_NETWORK;
     case QVPN_STEP_NAT_KEEPALIVE:
         return s->esp_seen ? QVPN_PHASE_NETWORK : QVPN_PHASE_POLICY;

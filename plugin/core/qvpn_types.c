@@ -34,6 +34,7 @@ static const char *const step_names[QVPN_STEP_COUNT] = {
     [QVPN_STEP_IKE_TRANSACTION] = "IKE Transaction (XAUTH/Mode Config)",
     [QVPN_STEP_IKEV2_INTERMEDIATE] = "IKEv2 IKE_INTERMEDIATE",
     [QVPN_STEP_AUTHIP]          = "AuthIP (Windows)",
+    [QVPN_STEP_AH]              = "AH",
     [QVPN_STEP_IKE_OTHER]       = "IKE other exchange",
     [QVPN_STEP_ESP]             = "ESP",
     [QVPN_STEP_NAT_KEEPALIVE]   = "NAT-T keepalive",

@@ -48,6 +48,7 @@ typedef enum {
     QVPN_STEP_IKE_TRANSACTION,  /* IKEv1 Transaction: XAUTH, Mode Config */
     QVPN_STEP_IKEV2_INTERMEDIATE, /* IKE_INTERMEDIATE (RFC 9242) */
     QVPN_STEP_AUTHIP,           /* Windows AuthIP (MS-AIPS), not analysed */
+    QVPN_STEP_AH,               /* AH on the tunnel (IP 51), counted as ESP is */
     QVPN_STEP_COUNT
 } qvpn_step;
 

@@ -170,6 +170,16 @@ bool qvpn_esp_read(const uint8_t *p, size_t len, qvpn_esp_hdr *out)
     return true;
 }
 
+bool qvpn_ah_read(const uint8_t *p, size_t len, qvpn_esp_hdr *out)
+{
+    if (len < 8)
+        return false;
+    out->spi = get_u32(p + 4);
+    out->has_seq = len >= 12;
+    out->seq = out->has_seq ? get_u32(p + 8) : 0;
+    return true;
+}
+
 /* RFC 3948 2.3: the keepalive is one octet, 0xFF, alone in a UDP datagram (an IKE
  * or non-ESP-marker payload is never one byte long). */
 bool qvpn_natt_keepalive(const uint8_t *p, size_t len)
@@ -367,4 +377,11 @@ void qvpn_ike_summarise(const uint8_t *p, size_t len, const qvpn_isakmp_hdr *h,
             out->sk_inner = pl.next;
     }
     out->status = it.status;
+    /* What no implementation sends: a length no UDP datagram or TCP stream record
+     * can carry, shorter than the header, or IKEv1 Proposal/Transform payloads
+     * outside an SA payload (RFC 2408 3.5, 3.6 nest them). */
+    bool nested_at_top = h->major == 1 &&
+                         (out->payloads & ((UINT64_C(1) << 2) | (UINT64_C(1) << 3)));
+    if (h->length < QVPN_ISAKMP_HDR_LEN || h->length > 65535 || nested_at_top)
+        out->status = QVPN_IKE_WALK_MALFORMED;
 }

@@ -71,6 +71,18 @@ typedef struct qvpn_esp_hdr {
 /* ESP (RFC 4303): the SPI from 4 bytes on, the sequence number from 8. */
 bool qvpn_esp_read(const uint8_t *p, size_t len, qvpn_esp_hdr *out);
 
+/*  AH (RFC 4302 2):
+ *   0                   1                   2                   3
+ *  +---------------+---------------+-------------------------------+
+ *  | Next Header   |  Payload Len  |          RESERVED             |
+ *  +---------------+---------------+-------------------------------+
+ *  |                 Security Parameters Index (SPI)               |
+ *  +---------------------------------------------------------------+
+ *  |                    Sequence Number Field                      |
+ *  +---------------------------------------------------------------+
+ * The SPI from 8 bytes on, the sequence number from 12. */
+bool qvpn_ah_read(const uint8_t *p, size_t len, qvpn_esp_hdr *out);
+
 /* A NAT-T keepalive (RFC 3948 2.3): a UDP payload of the single byte 0xFF. */
 bool qvpn_natt_keepalive(const uint8_t *p, size_t len);
 

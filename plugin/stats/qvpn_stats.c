@@ -271,7 +271,8 @@ static void esp_line(GString *out, const qvpn_facts *f)
     g_string_append(out, "      ESP:");
     for (guint i = 0; i < f->n_spis; i++) {
         const qvpn_spi_count *c = &f->spis[i];
-        g_string_append_printf(out, "%s SPI 0x%08x %s %u pkt%s", i ? "," : "", c->spi,
+        g_string_append_printf(out, "%s %sSPI 0x%08x %s %u pkt%s", i ? "," : "",
+                               c->ah ? "AH " : "", c->spi,
                                c->from_client ? "client->gateway (encaps)"
                                               : "gateway->client (decaps)", c->packets,
                                c->packets == 1 ? "" : "s");
@@ -420,8 +421,9 @@ static void session_json(GString *out, const qvpn_stats *st, const sess_agg *a)
     g_string_append_printf(out, ", \"esp_out\": %u, \"esp_in\": %u, \"esp\": [", f->esp_out, f->esp_in);
     for (guint i = 0; i < f->n_spis; i++) {
         const qvpn_spi_count *e = &f->spis[i];
-        g_string_append_printf(out, "%s{\"spi\": \"0x%08x\", \"direction\": \"%s\", \"packets\": %u}",
-                               i ? ", " : "", e->spi,
+        g_string_append_printf(out, "%s{\"spi\": \"0x%08x\", \"protocol\": \"%s\", "
+                               "\"direction\": \"%s\", \"packets\": %u}",
+                               i ? ", " : "", e->spi, e->ah ? "AH" : "ESP",
                                e->from_client ? "client->gateway" : "gateway->client", e->packets);
     }
     g_string_append(out, "], \"expert\": {");

@@ -935,6 +935,24 @@ static void test_retry_is_a_new_attempt(fixture *fx, gconstpointer data)
     g_assert_cmpuint(v->session->id, ==, 3);
 }
 
+static void test_ah_tunnel(fixture *fx, gconstpointer data)
+{
+    const qvpn_verdict *v;
+    qvpn_obs o;
+    (void)data;
+    for (int i = 0; i < 2; i++) {
+        o = base(fx, 1.0 + i, i ? GATEWAY : CLIENT, i ? CLIENT : GATEWAY, 0, 0);
+        o.esp.present = true;
+        o.esp.ah = true;
+        o.esp.spi = 0x60 + (uint32_t)i;
+        v = feed(fx, &o);
+        g_assert_cmpint(v->step, ==, QVPN_STEP_AH);
+        g_assert_cmpint(v->phase, ==, QVPN_PHASE_NETWORK);
+    }
+    g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_TUNNEL_UP));
+    g_assert_true(v->session->facts->spis[0].ah);
+}
+
 static void test_login_retry(fixture *fx, gconstpointer data)
 {
     const qvpn_verdict *v;
@@ -1061,6 +1079,7 @@ int main(int argc, char **argv)
     ADD("/qvpn/truth/v2_other_sa_keeps_ready", test_v2_other_sa_keeps_ready);
     ADD("/qvpn/truth/retry_is_a_new_attempt", test_retry_is_a_new_attempt);
     ADD("/qvpn/truth/login_retry", test_login_retry);
+    ADD("/qvpn/esp/ah", test_ah_tunnel);
     g_test_add_func("/qvpn/names", test_names);
     g_test_add_func("/qvpn/texts_fit", test_texts_fit);
     return g_test_run();

@@ -113,6 +113,26 @@ static void test_udp(void)
     g_assert_false(qvpn_udp_read(notify_udp, 7, &h));
 }
 
+/* ndpi__ah.pcapng frame 5: the AH header after IPv4 (next header ICMP, payload length
+ * 4 words, SPI 0x604816f6, sequence 1), then the start of its ICV. */
+static const uint8_t ah_hdr[] = {
+    0x01, 0x04, 0x00, 0x00, 0x60, 0x48, 0x16, 0xf6, 0x00, 0x00, 0x00, 0x01, 0xe7, 0x32,
+};
+
+static void test_ah(void)
+{
+    qvpn_esp_hdr h;
+
+    g_assert_true(qvpn_ah_read(ah_hdr, sizeof(ah_hdr), &h));
+    g_assert_cmpuint(h.spi, ==, 0x604816f6);
+    g_assert_true(h.has_seq);
+    g_assert_cmpuint(h.seq, ==, 1);
+    g_assert_true(qvpn_ah_read(ah_hdr, 8, &h));
+    g_assert_false(h.has_seq);
+    for (size_t n = 0; n < 8; n++)
+        g_assert_false(qvpn_ah_read(ah_hdr, n, &h));
+}
+
 static void test_esp(void)
 {
     qvpn_esp_hdr h;
@@ -512,6 +532,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qvpn/wire/ipv6/header", test_ipv6);
     g_test_add_func("/qvpn/wire/tcp/header", test_tcp);
     g_test_add_func("/qvpn/wire/udp/header", test_udp);
+    g_test_add_func("/qvpn/wire/ah/header", test_ah);
     g_test_add_func("/qvpn/wire/esp/header", test_esp);
     g_test_add_func("/qvpn/wire/natt/keepalive", test_keepalive);
     g_test_add_func("/qvpn/wire/empty", test_empty);
