@@ -137,11 +137,16 @@ static qvpn_ike_sa *sa_open(qvpn_ike_tracker *t, qvpn_ctx *c, qvpn_pair *pair)
     bool src_init = src_is_initiator(c, o);
     const qvpn_addr *ini = src_init ? &o->src : &o->dst;
     const qvpn_addr *rsp = src_init ? &o->dst : &o->src;
-    /* MM1, AM1 or an IKE_SA_INIT request: a negotiation from scratch. */
+    /* MM1, AM1 or an IKE_SA_INIT request: a negotiation from scratch; IKEv2 also when
+     * the SA is first seen in IKE_SA_INIT or IKE_AUTH (a rekeyed IKEv2 SA never is). */
     bool start = src_init && all_zero(o->ike.rspi, 8) &&
                  (is_phase1_exch(o->ike.exch) || o->ike.exch == QVPN_IKE_EXCH_SA_INIT);
-    qvpn_sess *s = qvpn_session_join(c, pair, start ? QVPN_JOIN_IKE_START : QVPN_JOIN_IKE_SA,
-                                     ini, rsp, !src_init || !all_zero(o->ike.rspi, 8));
+    bool v2_start = o->ike.version == 2 &&
+                    (o->ike.exch == QVPN_IKE_EXCH_SA_INIT || o->ike.exch == QVPN_IKE_EXCH_AUTH);
+    qvpn_join kind = v2_start ? QVPN_JOIN_IKEV2_START
+                   : start ? QVPN_JOIN_IKE_START : QVPN_JOIN_IKE_SA;
+    qvpn_sess *s = qvpn_session_join(c, pair, kind, ini, rsp,
+                                     !src_init || !all_zero(o->ike.rspi, 8));
     if (!s)
         return NULL;
     qvpn_ike_sa *sa = g_new0(qvpn_ike_sa, 1);

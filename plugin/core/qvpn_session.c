@@ -22,6 +22,8 @@
  *              refused, stalled, or silent for RETRY_GAP           retry, not a collision)
  *   IKE start  phase 1 up, no ESP nor IKE for the stall timeout     a new session (the
  *                                                                  next connection)
+ *   IKEv2 start phase 1 up                                         a new session (IKEv2
+ *                                                                  rekeys in the SA)
  *   IKE SA     otherwise                                           it
  *   ESP        none                                                a new session, roles
  *                                                                  guessed (mid-flow)
@@ -102,14 +104,19 @@ static int64_t since(const qvpn_ctx *c, int64_t ts)
  * initiator tries again, or a negotiation from scratch finds the tunnel long idle
  * (the next connection, not a rekey); the other peer initiating too is the same
  * attempt. */
-static bool ike_sa_joins(qvpn_ctx *c, qvpn_sess *s, const qvpn_addr *initiator, bool start)
+static bool ike_sa_joins(qvpn_ctx *c, qvpn_sess *s, const qvpn_addr *initiator, qvpn_join kind)
 {
+    bool start = kind != QVPN_JOIN_IKE_SA;
     if (s->teardown)
         return false;
     if (!s->had_ike || !qvpn_addr_eq(initiator, &s->pub.client))
         return true;
     if (s->p1_done) {
         int64_t idle = c->cfg->stall_timeout_ns;
+        /* Unless the capture runs back in time here (files glued together): then
+         * this negotiation came before the one that is up. */
+        if (kind == QVPN_JOIN_IKEV2_START)
+            return c->obs->ts_ns < s->last_ike_ts;
         return !start || since(c, s->last_ike_ts) < idle ||
                (s->esp_seen && since(c, s->last_esp_ts) < idle);
     }
@@ -145,7 +152,8 @@ qvpn_sess *qvpn_session_join(qvpn_ctx *c, qvpn_pair *pair, qvpn_join kind,
         break;
     case QVPN_JOIN_IKE_SA:
     case QVPN_JOIN_IKE_START:
-        if (s && ike_sa_joins(c, s, client, kind == QVPN_JOIN_IKE_START))
+    case QVPN_JOIN_IKEV2_START:
+        if (s && ike_sa_joins(c, s, client, kind))
             return s;
         break;
     case QVPN_JOIN_ESP:

@@ -68,6 +68,8 @@ typedef enum {
     QVPN_JOIN_IKE_SA,       /* a new IKE SA (initiator cookie / SPI) seen mid-exchange */
     QVPN_JOIN_IKE_START,    /* a new IKE SA starting from its first message (MM1, AM1,
                                IKE_SA_INIT request) */
+    QVPN_JOIN_IKEV2_START,  /* a new IKEv2 SA first seen in IKE_SA_INIT or IKE_AUTH:
+                               IKEv2 rekeys with CREATE_CHILD_SA, never so */
     QVPN_JOIN_ESP,          /* an ESP packet */
     QVPN_JOIN_KEEPALIVE     /* a NAT-T keepalive */
 } qvpn_join;
