@@ -537,10 +537,14 @@ static void extract_tls(proto_tree *tree, int cut, qvpn_obs *obs)
  * than what was captured is walked as far as it was. */
 static void extract_ike(const top_items *ti, qvpn_obs *obs)
 {
-    item_bytes b = bytes_of(ti, top_last(ti, QP_ISAKMP));
+    const field_info *fi = top_last(ti, QP_ISAKMP);
+    item_bytes b;
     qvpn_isakmp_hdr h;
     qvpn_ike_summary sum;
 
+    if (fi == NULL)             /* most frames: no call into the core for them */
+        return;
+    b = bytes_of(ti, fi);
     if (!qvpn_isakmp_read(b.p, b.len, &h))
         return;
     obs->ike.present = true;
@@ -569,9 +573,12 @@ static void extract_ike(const top_items *ti, qvpn_obs *obs)
  * sequence number Wireshark shows from 4 and 8 bytes on (AH: 8 and 12). */
 static void extract_esp(const top_items *ti, int esp, bool ah, qvpn_obs *obs)
 {
-    item_bytes b = bytes_of(ti, esp != LAYER_NONE ? ti->first[ah ? QP_AH : QP_ESP] : NULL);
+    item_bytes b;
     qvpn_esp_hdr h;
 
+    if (esp == LAYER_NONE)      /* most frames: no call into the core for them */
+        return;
+    b = bytes_of(ti, ti->first[ah ? QP_AH : QP_ESP]);
     if (!(ah ? qvpn_ah_read(b.p, b.len, &h) : qvpn_esp_read(b.p, b.len, &h)))
         return;
     obs->esp.present = true;
@@ -590,7 +597,11 @@ static void extract_esp(const top_items *ti, int esp, bool ah, qvpn_obs *obs)
  * payload, and a keepalive is a payload of one byte (core/qvpn_wire.h). */
 static bool is_keepalive(const top_items *ti, const field_info *fi)
 {
-    item_bytes b = bytes_of(ti, fi);
+    item_bytes b;
+
+    if (fi == NULL)
+        return false;
+    b = bytes_of(ti, fi);
     return qvpn_natt_keepalive(b.p, b.len);
 }
 
@@ -632,7 +643,7 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
     if (obs->tcp.present) {
         /* TLS is read for TCP frames only: the engine looks at it nowhere else. */
         extract_tls(tree, cut, obs);
-    } else {
+    } else if (top_last(&ti, QP_UDP) != NULL) {
         item_bytes b = bytes_of(&ti, top_last(&ti, QP_UDP));
         qvpn_udp_hdr u;
         if (qvpn_udp_read(b.p, b.len, &u)) {
