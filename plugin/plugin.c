@@ -66,7 +66,7 @@ static const qvpn_tap_rec *analyse(tvbuff_t *tvb, proto_tree *tree, packet_info 
     rec = qvpn_frames_add(records, pinfo->num);
     if (rec == NULL)
         return NULL;
-    qvpn_rec_init(rec, &obs, v);
+    *rec = *qvpn_engine_record(engine);      /* the record the engine folded */
     return rec;
 }
 

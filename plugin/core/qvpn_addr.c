@@ -14,19 +14,6 @@ bool qvpn_addr_valid(const qvpn_addr *a)
     return a->len == 4 || a->len == 16;
 }
 
-bool qvpn_addr_eq(const qvpn_addr *x, const qvpn_addr *y)
-{
-    if (x->len != y->len)
-        return false;
-    if (x->len == 4) {          /* the common case, without a call to memcmp() */
-        uint32_t a, b;
-        memcpy(&a, x->bytes, 4);
-        memcpy(&b, y->bytes, 4);
-        return a == b;
-    }
-    return memcmp(x->bytes, y->bytes, x->len) == 0;
-}
-
 int qvpn_addr_cmp(const qvpn_addr *x, const qvpn_addr *y)
 {
     if (x->len != y->len)

@@ -29,6 +29,7 @@ struct qvpn_engine {
     GPtrArray        *blocks;       /* verdict storage, QVPN_BLOCK verdicts each */
     guint             block_used;
     int64_t           capture_end;  /* the latest frame.time_relative seen */
+    qvpn_rec          rec;          /* the record of the frame fed last */
 };
 
 void qvpn_config_init(qvpn_config *cfg)
@@ -147,7 +148,6 @@ const qvpn_verdict *qvpn_engine_feed(qvpn_engine *eng, const qvpn_obs *obs)
 {
     qvpn_ctx c;
     qvpn_obs clamped;
-    qvpn_rec rec;
 
     /* Only IPv4 and IPv6 addresses: a length beyond the 16 bytes would be read past. */
     if (!eng || !obs || !qvpn_addr_valid(&obs->src) || !qvpn_addr_valid(&obs->dst))
@@ -180,10 +180,15 @@ const qvpn_verdict *qvpn_engine_feed(qvpn_engine *eng, const qvpn_obs *obs)
     qvpn_verdict *stored = verdict_store(eng, &c);
     if (c.link_slot)
         *c.link_slot = stored;
-    qvpn_rec_init(&rec, obs, stored);
-    qvpn_facts_add(&s->facts, &rec);
+    qvpn_rec_init(&eng->rec, obs, stored);
+    qvpn_facts_add(&s->facts, &eng->rec);
     qvpn_engine_clock(eng, obs->rel_ts_ns);
     return stored;
+}
+
+const qvpn_rec *qvpn_engine_record(const qvpn_engine *eng)
+{
+    return &eng->rec;
 }
 
 uint32_t qvpn_engine_session_count(const qvpn_engine *eng)

@@ -34,6 +34,10 @@ void         qvpn_engine_free(qvpn_engine *eng);
  * engine kept no memory for it). */
 const qvpn_verdict *qvpn_engine_feed(qvpn_engine *eng, const qvpn_obs *obs);
 
+/* The record (qvpn_facts.h) of the frame fed last, valid until the next feed: what
+ * the engine folded into its session's facts, and what the glue taps. */
+const struct qvpn_rec *qvpn_engine_record(const qvpn_engine *eng);
+
 /* Sessions in creation order, for statistics and the sessions table. */
 uint32_t            qvpn_engine_session_count(const qvpn_engine *eng);
 const qvpn_session *qvpn_engine_session(const qvpn_engine *eng, uint32_t id);
