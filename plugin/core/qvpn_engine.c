@@ -75,6 +75,11 @@ void qvpn_engine_free(qvpn_engine *eng)
     g_free(eng);
 }
 
+static int64_t clamp_ts(int64_t ns)
+{
+    return ns > QVPN_TS_MAX ? QVPN_TS_MAX : ns < -QVPN_TS_MAX ? -QVPN_TS_MAX : ns;
+}
+
 static qvpn_verdict *verdict_alloc(qvpn_engine *eng)
 {
     if (eng->block_used == QVPN_BLOCK) {
@@ -154,9 +159,11 @@ const qvpn_verdict *qvpn_engine_feed(qvpn_engine *eng, const qvpn_obs *obs)
         return NULL;
     /* Timestamps are clamped to +-146 years around the epoch (pcapng allows any
      * 64-bit time), so that the difference of any two never overflows. */
-    if (obs->ts_ns > QVPN_TS_MAX || obs->ts_ns < -QVPN_TS_MAX) {
+    if (obs->ts_ns > QVPN_TS_MAX || obs->ts_ns < -QVPN_TS_MAX ||
+        obs->rel_ts_ns > QVPN_TS_MAX || obs->rel_ts_ns < -QVPN_TS_MAX) {
         clamped = *obs;
-        clamped.ts_ns = obs->ts_ns > 0 ? QVPN_TS_MAX : -QVPN_TS_MAX;
+        clamped.ts_ns = clamp_ts(obs->ts_ns);
+        clamped.rel_ts_ns = clamp_ts(obs->rel_ts_ns);
         obs = &clamped;
     }
     ctx_init(&c, eng, obs);
@@ -211,6 +218,7 @@ bool qvpn_engine_session_cap_hit(const qvpn_engine *eng)
 
 void qvpn_engine_clock(qvpn_engine *eng, int64_t rel_ts_ns)
 {
+    rel_ts_ns = clamp_ts(rel_ts_ns);
     if (eng && rel_ts_ns > eng->capture_end)
         eng->capture_end = rel_ts_ns;
 }

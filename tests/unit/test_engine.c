@@ -29,8 +29,8 @@ static const qvpn_verdict *feed(fixture *fx, const qvpn_obs *o)
 {
     const qvpn_verdict *v = qvpn_engine_feed(fx->eng, o);
     if (v != NULL && v->session != NULL) {
-        qvpn_rec r;
-        qvpn_rec_init(&r, o, v);
+        qvpn_rec r = *qvpn_engine_record(fx->eng);
+        g_assert_true(r.v == v && r.frame == o->frame);
         g_array_append_val(fx->recs, r);
     }
     return v;
