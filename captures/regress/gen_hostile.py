@@ -397,13 +397,14 @@ def ike_exchange(frame):
 
 
 def stall_after_mm4(silence_s=7):
-    """The reference's MM1..MM4, then silence, then its encrypted Informational
+    """The reference's MM1..MM4, then silence, then a NAT-T keepalive of the pair
     silence_s later: a phase-1 stall by the clock (qvpn.stall_timeout) and by
-    nothing else (no retransmission)."""
+    nothing else (no retransmission).  Not an IKE message: a stall is never claimed
+    on one, whose answer may still come."""
     ike = [(t, f) for t, f in vpn_frames(reference()) if ike_exchange(f) is not None]
     mm = [(t, f) for t, f in ike if ike_exchange(f) == 2][:4]
-    info = next(f for t, f in ike if ike_exchange(f) == 5)
-    return mm + [(mm[-1][0] + silence_s * 1000000, info)]
+    keepalive = rewrite_ip4(mm[0][1], l4=udp(4500, 4500, b'\xff'))
+    return mm + [(mm[-1][0] + silence_s * 1000000, keepalive)]
 
 
 def random_vpn(n, seed):

@@ -253,7 +253,8 @@ void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
     if (!buf || len == 0)
         return;
     if (f->esp_out && f->esp_in) {
-        bool midflow = f->roles_guessed && !(f->phases & BIT(QVPN_PHASE_POLICY));
+        /* Up before its IKE was seen (no time to tunnel): the capture began mid-tunnel. */
+        bool midflow = f->roles_guessed && f->time_to_tunnel_ns < 0;
         snprintf(buf, len, "%s%s", midflow ? "tunnel seen mid-flow" : "connected",
                  f->last_phase == QVPN_PHASE_TEARDOWN ? ", torn down" : "");
     } else if (f->esp_out || f->esp_in) {

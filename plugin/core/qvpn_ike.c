@@ -654,32 +654,37 @@ static void check_notify(qvpn_ctx *c)
 #define V2_PL_DELETE 42
 
 /* Whether this Informational ends the tunnel (qvpn_session.c starts the teardown;
- * ESP that resumes afterwards cancels it).  IKEv1 hides what an encrypted
- * Informational carries: a delete, a DPD or a notify; after the tunnel carried ESP it
- * is taken for the end until ESP says otherwise, and right after a refusal it is the
- * initiator deleting the SA.  IKEv2 shows the first payload inside SK: only a Delete
- * ends anything (an empty one is a liveness check), and not right after a rekey;
- * a Delete answered by an empty message deleted the IKE SA itself (RFC 7296 1.4.1). */
+ * ESP that resumes afterwards cancels it).  Only a tunnel that existed can end: ESP
+ * flowed, or IPsec SAs were agreed.  IKEv1 hides what an encrypted Informational
+ * carries — a delete, a DPD or a notify — but not its rhythm: the side that ends sends
+ * its deletes one after another (the IPsec SAs, then the ISAKMP SA), while DPD
+ * alternates (R-U-THERE, R-U-THERE-ACK); so the second encrypted Informational in a
+ * row from one side starts the teardown.  IKEv2 shows the first payload inside SK:
+ * only a Delete ends anything (an empty one is a liveness check), and not right
+ * after a rekey; a Delete answered by an empty message deleted the IKE SA itself
+ * (RFC 7296 1.4.1). */
 static bool info_ends_tunnel(qvpn_ctx *c, qvpn_ike_sa *sa)
 {
     const qvpn_ike_obs *k = &c->obs->ike;
+    bool existed = c->sess->esp_seen || c->sess->sa_agreed;
     if (k->exch == QVPN_IKE_EXCH_INFO_V1) {
         if (k->payloads & BIT64(QVPN_IKE_PL_DELETE))
-            return true;
+            return existed;
         if (!(k->flags & QVPN_IKE_FLAG_V1_ENCRYPTED))
             return false;
-        return c->sess->esp_seen ||
-               (sa->refused != QVPN_IKE_MSG_NONE && !(c->v.findings & QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED)));
+        bool again = sa->last.exch == QVPN_IKE_EXCH_INFO_V1 &&
+                     (sa->last.flags & QVPN_IKE_FLAG_V1_ENCRYPTED) &&
+                     qvpn_addr_eq(&sa->last.src, &c->obs->src);
+        return existed && again;
     }
     if (k->exch != QVPN_IKE_EXCH_INFO_V2)
         return false;
     bool response = (k->flags & QVPN_IKE_FLAG_V2_RESPONSE) != 0;
     if (response && sa->delete_sent && k->msgid == sa->delete_msgid) {
         sa->delete_sent = false;
-        if (k->sk_inner != 0)
-            return true;                    /* the paired child SAs deleted in turn */
-        sa_event(c, sa, QVPN_IKE_EV_V2_IKE_DELETED);
-        return true;
+        if (k->sk_inner == 0)
+            sa_event(c, sa, QVPN_IKE_EV_V2_IKE_DELETED);
+        return existed;
     }
     if (k->sk_inner != V2_PL_DELETE)
         return false;
@@ -689,7 +694,7 @@ static bool info_ends_tunnel(qvpn_ctx *c, qvpn_ike_sa *sa)
         sa->delete_sent = true;
         sa->delete_msgid = k->msgid;
     }
-    return true;
+    return existed;
 }
 
 /* A frame of the SA the same as its previous one (all but the time). */
@@ -733,13 +738,15 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
         v2_feed(c, sa);
     else
         v1_feed(c, sa);
-    remember_last(sa, o);
 
     qvpn_sess *s = sa->sess;
+    if (c->v.sa_agreed)
+        s->sa_agreed = true;
     if (info_ends_tunnel(c, sa))
         qvpn_session_teardown(c);
     else if (c->v.ike_msg == QVPN_IKE_MSG_QM1 || (o->ike.exch == QVPN_IKE_EXCH_CHILD_SA && v2))
         qvpn_session_resume(s);             /* new IPsec SAs: the tunnel goes on */
+    remember_last(sa, o);
     s->last_ike_ts = o->ts_ns;
     c->v.ike_state = sa->state;
     if (sa->state != QVPN_IKE_STATE_LOST || s->ike_state == QVPN_IKE_STATE_NONE)

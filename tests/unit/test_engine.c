@@ -296,9 +296,13 @@ static void test_reference_flow(fixture *fx, gconstpointer data)
     g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_TUNNEL_UP));
     g_assert_cmpint((v->time_to_tunnel_ns + 500) / 1000, ==, 12230442);
 
+    /* The client's deletes, as frames 224 and 225: the IPsec SAs, then the ISAKMP SA.
+     * One encrypted Informational could be a DPD; the second in a row is the end. */
     v = ike(fx, 51.775102, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V1, 0xa1, true, 0x77, ENC, 0);
-    g_assert_cmpint(v->phase, ==, QVPN_PHASE_TEARDOWN);
+    g_assert_cmpint(v->phase, ==, QVPN_PHASE_POLICY);
     g_assert_cmpint(v->step, ==, QVPN_STEP_IKE_INFO);
+    v = ike(fx, 51.775600, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V1, 0xa1, true, 0x78, ENC, 0);
+    g_assert_cmpint(v->phase, ==, QVPN_PHASE_TEARDOWN);
     /* The logout TLS session right after belongs to the teardown, same session. */
     v = tcp(fx, 51.834637, CLIENT, GATEWAY, 3862, 443, SYN, 0, 0, 0);
     g_assert_cmpint(v->phase, ==, QVPN_PHASE_TEARDOWN);
@@ -636,8 +640,10 @@ static void test_midflow(fixture *fx, gconstpointer data)
     v = esp(fx, 0.1, CLIENT, GATEWAY, 0x12);
     g_assert_cmpint(v->time_to_tunnel_ns, ==, -1);
     g_assert_true(v->findings & BIT(QVPN_FINDING_TUNNEL_UP));
-    /* Encrypted Informational of an SA never seen: teardown. */
+    /* Encrypted Informationals of an SA never seen: the second in a row, teardown. */
     v = ike(fx, 5.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V1, 0x90, true, 7, ENC, 0);
+    g_assert_cmpint(v->phase, ==, QVPN_PHASE_POLICY);
+    v = ike(fx, 5.001, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V1, 0x90, true, 8, ENC, 0);
     g_assert_cmpint(v->phase, ==, QVPN_PHASE_TEARDOWN);
     g_assert_cmpint(v->ike_state, ==, QVPN_IKE_STATE_QM_IDLE);  /* encrypted: phase 1 was up */
     g_assert_cmpuint(v->session->id, ==, 1);
@@ -657,6 +663,7 @@ static void test_reconnect(fixture *fx, gconstpointer data)
     esp(fx, 12.0, CLIENT, GATEWAY, 1);
     esp(fx, 12.1, GATEWAY, CLIENT, 2);
     ike(fx, 20.0, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V1, 0xb0, true, 8, ENC, 0);
+    ike(fx, 20.01, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V1, 0xb0, true, 9, ENC, 0);
     login(fx, 20.1, 3001, l);         /* logout */
     g_assert_cmpuint(l[0]->session->id, ==, 1);
     g_assert_cmpint(l[9]->phase, ==, QVPN_PHASE_TEARDOWN);
@@ -819,10 +826,10 @@ static void test_qm_refused_by_informational(fixture *fx, gconstpointer data)
     v = ike(fx, 1.1, GATEWAY, CLIENT, QVPN_IKE_EXCH_INFO_V1, 0x42, true, 10, ENC, 0);
     g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_IKE_REFUSED));
     g_assert_cmpint(v->refused_msg, ==, QVPN_IKE_MSG_QM1);
-    /* The client deletes the ISAKMP SA after the refusal: the end, before any ESP. */
+    /* The client deletes the ISAKMP SA after the refusal: no tunnel existed to end. */
     v = ike(fx, 1.2, CLIENT, GATEWAY, QVPN_IKE_EXCH_INFO_V1, 0x42, true, 11, ENC, 0);
     g_assert_cmpuint(v->findings, ==, 0);
-    g_assert_cmpint(v->phase, ==, QVPN_PHASE_TEARDOWN);
+    g_assert_cmpint(v->phase, ==, QVPN_PHASE_POLICY);
     assert_summary(v->session, "phase 2 refused (encrypted reply to QM1): transform set or "
                                "proxy IDs?");
 }
