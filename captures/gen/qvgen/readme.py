@@ -298,6 +298,66 @@ def _reconnect(ev):
         + v1_success(ev, 's2', ended='up'))
 
 
+def after(ev, tags, frame):
+    """The first frame of any of tags after frame."""
+    return min(f for t in tags for f in ev.f(t) if f > frame)
+
+
+def mm_qm(ev, p):
+    return 'MM1–MM6 %s, QM1–QM3 %s' % (lst(ev.first('%s.mm%d' % (p, n)) for n in range(1, 7)),
+                                       lst(ev.first('%s.qm%d' % (p, n)) for n in range(1, 4)))
+
+
+@text('rekey-live-tunnel')
+def _rekey_live_tunnel(ev):
+    new = after(ev, ('s1.esp.out', 's1.esp.in'), ev.first('s1.info.resp'))
+    return (
+        'IKEv2 tunnel passing ESP after a QuickVPN-style login. After 30 s the client rekeys the child SA: '
+        'CREATE_CHILD_SA with PFS (SK first payload N(REKEY_SA)) and its response (SK first payload SA), new SPIs '
+        'both ways; a few ms later an INFORMATIONAL whose first encrypted payload is a Delete (SK next payload 42) '
+        'removes the old child SA, answered by the peer\'s Delete. ESP goes on on the new SPIs for 30 s; the capture '
+        'ends with the tunnel up.',
+        '%s Policy activation: IKE_SA_INIT %d/%d, IKE_AUTH %d/%d; IKE state READY from %d. Network verification: '
+        'ESP from %d; qvpn.tunnel_up on %d. The rekey %d/%d and the Delete of the old child SA %d/%d are part of a '
+        'live tunnel: state READY, not a teardown, no Warning; ESP on the new SPIs from %d to the last frame %d is '
+        'Network verification. Connected, not torn down; no Warning.'
+        % (login_only(ev, 's1'), ev.first('s1.sa_init.req'), ev.first('s1.sa_init.resp'), ev.first('s1.auth.req'),
+           ev.first('s1.auth.resp'), ev.first('s1.auth.resp'), ev.first('s1.esp.out'), tunnel_up(ev, 's1'),
+           ev.first('s1.rekey.req'), ev.first('s1.rekey.resp'), ev.first('s1.info.req'), ev.first('s1.info.resp'),
+           new, max(ev.last('s1.esp.out'), ev.last('s1.esp.in'))))
+
+
+@text('dpd-live-tunnel')
+def _dpd_live_tunnel(ev):
+    pairs = ['%d/%d' % fa for fa in zip(ev.f('s1.dpd.req'), ev.f('s1.dpd.ack'))]
+    return (
+        'strongSwan road warrior (192.0.2.97) to a Cisco IOS gateway, IKEv1 with Dead Peer Detection (both send '
+        'the RFC 3706 VID), no TLS login: Main Mode, Quick Mode, ESP both ways for 62 s; every 10 s the gateway '
+        'sends an encrypted Informational (R-U-THERE, `crypto isakmp keepalive 10 periodic`), answered within a '
+        'millisecond by the client\'s encrypted Informational (R-U-THERE-ACK), each with a message ID of its own.',
+        'Policy activation: %s; IKE state QM_IDLE from MM6 (%d). Network verification: ESP from %d (first '
+        'gateway→client %d) to the last frame; DPD pairs %s are liveness checks of a live tunnel: state QM_IDLE, '
+        'not a teardown (ESP goes on on the same SPIs), no stall. Connected, not torn down; no Warning.'
+        % (mm_qm(ev, 's1'), ev.first('s1.mm6'), ev.first('s1.esp.out'), ev.first('s1.esp.in'), ', '.join(pairs)))
+
+
+@text('ike-sa-collision')
+def _ike_sa_collision(ev):
+    return (
+        'tcpdump on the outside of a strongSwan site-to-site gateway (198.51.100.50) peering with a Cisco IOS '
+        'router (203.0.113.60); traffic on both LANs makes both initiate at once. The strongSwan MM1 %d and the '
+        'Cisco\'s own MM1 %d (another initiator cookie) cross 3 ms apart; the strongSwan answers the Cisco\'s with '
+        'MM2 %d, the Cisco answers the strongSwan\'s (MM2 %d), drops its own exchange (no MM3, no resend) and '
+        'completes the strongSwan one (MM3–MM6 %s); Quick Mode %s; ESP both ways (every 2 s, two downloads) until '
+        'the capture ends.'
+        % (ev.first('s1.mm1'), ev.first('s1.peer.mm1'), ev.first('s1.peer.mm2'), ev.first('s1.mm2'),
+           lst(ev.first('s1.mm%d' % n) for n in range(3, 7)), lst(ev.first('s1.qm%d' % n) for n in range(1, 4))),
+        'One attempt (roles a guess: both peers initiated): the two overlapping Main Modes are one tunnel being '
+        'built, the abandoned one is no failure. IKE state QM_IDLE from MM6 (%d). Network verification: ESP from %d '
+        '(first 203.0.113.60→198.51.100.50 %d) to the last frame. Connected, not torn down; no Warning.'
+        % (ev.first('s1.mm6'), ev.first('s1.esp.out'), ev.first('s1.esp.in')))
+
+
 def rows(keyframes, captures):
     """One README row per generated capture, in the generator's order.
 

@@ -290,6 +290,88 @@ def many_clients():
     return cap
 
 
+# ---------------------------------------------------------------------- issue 13: what must not be a failure,
+# and failures that must be seen (rekey, DPD, collision, redirect, fragments, retry,
+# Quick Mode refused, capture cut short, one-way capture point, AH)
+
+
+def rekey_live_tunnel():
+    """IKEv2 tunnel passing ESP; the client rekeys the child SA (CREATE_CHILD_SA with
+    PFS, new SPIs), deletes the old one (INFORMATIONAL, SK{D}) and the traffic goes on
+    on the new SPIs until the capture ends."""
+    cap, p, lan = client_capture('rekey-live-tunnel', 9393001, epoch_us(2012, 8, 20, 14, 7, 31, 220417),
+                                 '192.0.2.91', '192.0.2.1', '198.51.100.62', rtt=0.044, v2=True)
+    r = cap.rng
+    t = qv.tls_session(p, jit(cap, 1.1), 's1.login')
+    t = qv.ikev2_exchange(p, jit(cap, t + 6.5), 's1')
+    t0 = p.cli_at(t, 0.3)
+    t1 = t0 + 30.0
+    qv.esp_traffic(p, t0, t1, 's1', lost=0, bulk=1)
+    t, _old = qv.ikev2_rekey_child(p, t1 + r.uniform(0.1, 0.3), 's1', 2)
+    qv.ikev2_delete_child(p, p.cli_at(t, r.uniform(0.004, 0.009)), 's1', 3)
+    t2 = t1 + 0.6
+    qv.esp_traffic(p, t2, t2 + 30.0, 's1', lost=0, bulk=1)
+    background(lan, t2 + 31.0)
+    return cap
+
+
+def dpd_live_tunnel():
+    """strongSwan road warrior (IKEv1, Main Mode + Quick Mode) to a Cisco IOS gateway
+    with `crypto isakmp keepalive 10 periodic`: an encrypted R-U-THERE from the
+    gateway every 10 s, each answered by an R-U-THERE-ACK, while ESP flows both ways."""
+    cap, p, lan = client_capture('dpd-live-tunnel', 9494001, epoch_us(2012, 9, 4, 9, 52, 11, 604211),
+                                 '192.0.2.97', '192.0.2.1', '198.51.100.64', rtt=0.039, gw_ttl=249)
+    r = cap.rng
+    t = qv.main_mode(p, jit(cap, 2.0), 's1', cvids=qv.STRONGSWAN_VIDS, gvids=qv.CISCO_IOS_VIDS,
+                     transforms=[(5, 2, 1, 2)])
+    t_p1 = t
+    t = qv.quick_mode(p, t, 's1')
+    t0 = p.cli_at(t, r.uniform(0.2, 0.4))
+    t1 = t0 + 62.0
+    qv.esp_traffic(p, t0, t1, 's1', lost=0, bulk=2)
+    td = t_p1 + 10.0 + r.uniform(-0.002, 0.002)     # the gateway's keepalive timer, from its MM6
+    while td < t1:
+        qv.dpd(p, td, 's1')
+        td += 10.0 * r.uniform(0.9998, 1.0002)
+    background(lan, t1 + 1.0)
+    return cap
+
+
+def ike_sa_collision():
+    """tcpdump on the outside of a strongSwan site-to-site gateway (198.51.100.50):
+    traffic on both LANs makes both peers initiate at once.  Its MM1 and the Cisco IOS
+    peer's MM1 (another initiator cookie) cross 3 ms apart; each answers the other's
+    with MM2.  The Cisco drops its own half-open exchange (no MM3, no resend) and
+    completes the strongSwan one; Quick Mode on it, ESP both ways to the end."""
+    site = Site('198.51.100.0', 24, '00:1b:0d:5c:20:01', capture_mac='52:54:00:4a:11:50')
+    cap = Capture('ike-sa-collision', site, 9595001, epoch_us(2012, 9, 27, 3, 14, 52, 80233))
+    r = cap.rng
+    a = cap.host('strongswan', '198.51.100.50', 64, mac='52:54:00:4a:11:50', local=True)
+    router = cap.host('router', '198.51.100.1', 255, mac='00:1b:0d:5c:20:01', local=True, ipid_step=(1, 50))
+    nb = cap.host('dmz', '198.51.100.51', 64, mac='52:54:00:4a:11:51', local=True, ipid_step=(1, 5))
+    b = cap.host('cisco', '203.0.113.60', 246, ipid_step=(1, 3))
+    dns = cap.host('dns', '192.0.2.53', 58, ipid_step=(1, 80))
+    remote = [cap.host('r1', '203.0.113.201', 47, ipid_step=(1, 200))]
+    lan = Lan(cap, a, router, [nb], dns, remote)
+    p = qv.Peer(cap, a, b, 0.031, 'client')
+    ike1 = [(5, 2, 1, 2)]                       # 3DES, SHA-1, pre-shared key, group 2 on both
+    lan.emit('dns', r.uniform(0.1, 0.6))
+    t = jit(cap, 3.0)
+    t_mm1 = t
+    t = qv.main_mode(p, t, 's1', cvids=qv.STRONGSWAN_VIDS, gvids=qv.CISCO_IOS_VIDS, transforms=ike1)
+    # the Cisco's own Main Mode, sent before the strongSwan MM1 reached it
+    ic_b, rc_b = r.randbytes(8), r.randbytes(8)
+    tb = t_mm1 + r.uniform(0.0025, 0.0031)
+    p.ike(tb, False, ike.mm1(ic_b, qv.CISCO_IOS_VIDS, ike1), 's1.peer.mm1')
+    p.ike(tb + r.uniform(0.0018, 0.0024), True, ike.mm2(ic_b, rc_b, qv.STRONGSWAN_VIDS, ike1), 's1.peer.mm2')
+    t = qv.quick_mode(p, t, 's1')
+    t0 = p.cli_at(t, r.uniform(0.1, 0.3))
+    t1 = t0 + 40.0
+    qv.esp_traffic(p, t0, t1, 's1', lost=0, bulk=2, interval=2.0)
+    lan.fill(0.0, t1 + 1.0, int((t1 + 1.0) * 0.4), kinds=['dns', 'dns', 'ping', 'arp_neighbor'])
+    return cap
+
+
 SCENARIOS = [
     ('success-60443', 'pcap', success_60443),
     ('success-nat-t', 'pcapng', success_nat_t),
@@ -305,4 +387,7 @@ SCENARIOS = [
     ('ikev2-success', 'pcapng', ikev2_success),
     ('ikev2-auth-failed', 'pcap', ikev2_auth_failed),
     ('reconnect', 'pcapng', reconnect),
+    ('rekey-live-tunnel', 'pcapng', rekey_live_tunnel),
+    ('dpd-live-tunnel', 'pcap', dpd_live_tunnel),
+    ('ike-sa-collision', 'pcap', ike_sa_collision),
 ]
