@@ -358,6 +358,72 @@ def _ike_sa_collision(ev):
         % (ev.first('s1.mm6'), ev.first('s1.esp.out'), ev.first('s1.esp.in')))
 
 
+@text('ikev2-redirect')
+def _ikev2_redirect(ev):
+    return (
+        'strongSwan road warrior (192.0.2.101) to a gateway cluster with RFC 5685 redirection: IKE_SA_INIT %d to '
+        '198.51.100.70 (N(REDIRECT_SUPPORTED)) is answered by only N(REDIRECT) (%d: new gateway 198.51.100.71, the '
+        'client\'s nonce, responder SPI zero). A few ms later a new IKE SA with 198.51.100.71: IKE_SA_INIT %d '
+        '(N(REDIRECTED_FROM 198.51.100.70)) / %d, IKE_AUTH %d/%d, ESP both ways for 30 s until the capture ends.'
+        % (ev.first('s1.sa_init.req'), ev.first('s1.redirect'), ev.first('s2.sa_init.req'), ev.first('s2.sa_init.resp'),
+           ev.first('s2.auth.req'), ev.first('s2.auth.resp')),
+        'Two attempts. 198.51.100.70: redirected to 198.51.100.71 (%d ends it: no IKE SA was created, nothing to '
+        'blame on an IKE_AUTH that was never sent); no Warning. 198.51.100.71: IKE_SA_INIT %d/%d, IKE_AUTH %d/%d, '
+        'IKE state READY from %d; ESP from %d, qvpn.tunnel_up on %d; connected, not torn down; no Warning.'
+        % (ev.first('s1.redirect'), ev.first('s2.sa_init.req'), ev.first('s2.sa_init.resp'), ev.first('s2.auth.req'),
+           ev.first('s2.auth.resp'), ev.first('s2.auth.resp'), ev.first('s2.esp.out'), tunnel_up(ev, 's2')))
+
+
+@text('ikev2-fragments')
+def _ikev2_fragments(ev):
+    req, resp = ev.f('s1.auth.frag.req'), ev.f('s1.auth.frag.resp')
+    return (
+        'IKEv2 with certificates and IKEv2 fragmentation (RFC 7383) after a QuickVPN-style login: both IKE_SA_INIT '
+        'messages carry IKEV2_FRAGMENTATION_SUPPORTED (16430), the response a CERTREQ. The IKE_AUTH request goes as '
+        '%d SKF fragments (payload 53, message ID 1, fragments 1/%d..%d/%d, the first naming IDi as next payload, '
+        'IP datagrams of at most 1280 bytes), the response as %d (IDr); nothing is resent. ESP both ways, '
+        'INFORMATIONAL delete pair, logout TLS.' % (len(req), len(req), len(req), len(req), len(resp)),
+        '%s Policy activation: IKE_SA_INIT %d/%d; IKE_AUTH request fragments %s (IN-NEG, AUTH sent), response '
+        'fragments %s (READY on the last, %d); no fragment is a retransmission. Network verification: ESP from %d; '
+        'qvpn.tunnel_up on %d. Teardown from the INFORMATIONAL request %d (response %d), logout TLS %s. Connected, '
+        'torn down; no Warning.'
+        % (login_only(ev, 's1'), ev.first('s1.sa_init.req'), ev.first('s1.sa_init.resp'), lst(req), lst(resp),
+           resp[-1], ev.first('s1.esp.out'), tunnel_up(ev, 's1'), ev.first('s1.info.req'), ev.first('s1.info.resp'),
+           tls_range(ev, 's1.logout')))
+
+
+@text('retry-after-psk-mismatch')
+def _retry_after_psk_mismatch(ev):
+    retx, refused = ev.f('s1.mm5.retx'), ev.f('s1.mm5_refused')
+    return (
+        'Windows L2TP/IPsec client (192.0.2.98) to a strongSwan gateway with the wrong pre-shared key, no TLS '
+        'login: MM1–MM4 fine; MM5 %d and its %d resends (1, 2, 4, 8 s: %s) are each answered by an encrypted '
+        'Informational (the gateway cannot decrypt MM5: PAYLOAD-MALFORMED) %s, never by MM6; the client gives up. '
+        '5 s after the last answer a new Main Mode with a new initiator cookie and the right key (MM1 %d), Quick '
+        'Mode, ESP both ways for 30 s until the capture ends.'
+        % (ev.first('s1.mm5'), len(retx), lst(retx), lst(refused), ev.first('s2.mm1')),
+        'Two attempts. First (MM1 %d): pre-shared key mismatch, IKE state MM_KEY_EXCH from MM4 (%d): MM5 answered '
+        'by encrypted Informationals, no MM6; a Warning by the second resend (%d) at the latest; no ESP. Second '
+        '(new initiator cookie, MM1 %d — a new attempt, not a continuation of the failed one): %s; QM_IDLE from '
+        'MM6 (%d); ESP from %d, qvpn.tunnel_up on %d; connected, not torn down; no Warning.'
+        % (ev.first('s1.mm1'), ev.first('s1.mm4'), retx[1], ev.first('s2.mm1'), mm_qm(ev, 's2'), ev.first('s2.mm6'),
+           ev.first('s2.esp.out'), tunnel_up(ev, 's2')))
+
+
+@text('qm-refused')
+def _qm_refused(ev):
+    return (
+        'Quick Mode refused: QuickVPN login and Main Mode complete; QM1 %d is answered by an encrypted '
+        'Informational %d (the gateway\'s NO-PROPOSAL-CHOSEN, not QM2); 0.9 s later the client deletes the ISAKMP '
+        'SA with its own encrypted Informational %d. No ESP; background for 10 s.'
+        % (ev.first('s1.qm1'), ev.first('s1.qm_refused'), ev.first('s1.info.client')),
+        '%s Policy activation: MM1–MM6 %s, IKE state QM_IDLE from MM6 (%d); QM1 %d. Phase 2 failed, Quick Mode '
+        'refused by an encrypted reply: a Warning on %d. The client\'s delete %d is no teardown of a tunnel (none '
+        'carried traffic). No ESP, no tunnel_up.'
+        % (login_only(ev, 's1'), lst(ev.first('s1.mm%d' % n) for n in range(1, 7)), ev.first('s1.mm6'),
+           ev.first('s1.qm1'), ev.first('s1.qm_refused'), ev.first('s1.info.client')))
+
+
 def rows(keyframes, captures):
     """One README row per generated capture, in the generator's order.
 

@@ -372,6 +372,98 @@ def ike_sa_collision():
     return cap
 
 
+def ikev2_redirect():
+    """strongSwan road warrior to a gateway cluster with RFC 5685 redirection: the
+    first gateway answers IKE_SA_INIT with only N(REDIRECT) naming 198.51.100.71
+    (responder SPI zero); the client starts a new IKE SA there (N(REDIRECTED_FROM)),
+    IKE_AUTH succeeds, ESP both ways until the capture ends."""
+    cap, p, lan = client_capture('ikev2-redirect', 9696001, epoch_us(2012, 10, 9, 7, 41, 26, 513370),
+                                 '192.0.2.101', '192.0.2.1', '198.51.100.70', rtt=0.036, v2=True)
+    r = cap.rng
+    gw2 = cap.host('gateway2', '198.51.100.71', 52, ipid_step=(1, 3))
+    p2 = qv.Peer(cap, p.cli, gw2, 0.037, 'client', v2=True)
+    t = jit(cap, 2.5)
+    ispi, ni = r.randbytes(8), r.randbytes(32)
+    p.ike(t, True, ike.ike_sa_init(r, ispi, b'\0' * 8, False, vids=(), nonce=ni,
+                                   notifies=[(ike.N_REDIRECT_SUPPORTED, b'')]), 's1.sa_init.req')
+    t = p.gw_at(t, r.uniform(0.001, 0.002))
+    p.ike(t, False, ike.ike_sa_init_redirect(ispi, gw2.ipb, ni), 's1.redirect')
+    t = p2.cli_at(t, r.uniform(0.002, 0.004))
+    t = qv.ikev2_exchange(p2, t, 's2', vids=(), init_notifies=[(ike.N_REDIRECTED_FROM, ike.gw_ident_ipv4(p.gw.ipb))])
+    t0 = p2.cli_at(t, 0.25)
+    t1 = t0 + 30.0
+    qv.esp_traffic(p2, t0, t1, 's2', lost=0, bulk=1)
+    background(lan, t1 + 1.0)
+    return cap
+
+
+def ikev2_fragments():
+    """IKEv2 with certificates and IKEv2 fragmentation (RFC 7383): both announce
+    IKEV2_FRAGMENTATION_SUPPORTED, the IKE_AUTH request goes as 3 SKF fragments and
+    the response as 2 (one message ID each, fragment numbers 1..n), nothing resent;
+    ESP both ways, delete pair, logout."""
+    cap, p, lan = client_capture('ikev2-fragments', 9797001, epoch_us(2012, 10, 22, 18, 3, 9, 771254),
+                                 '192.0.2.93', '192.0.2.1', '198.51.100.63', rtt=0.047, v2=True)
+    r = cap.rng
+    t = qv.tls_session(p, jit(cap, 1.2), 's1.login')
+    t = qv.ikev2_exchange(p, jit(cap, t + 6.4), 's1', fragments=True)
+    t0 = p.cli_at(t, 0.3)
+    t1 = t0 + 25.0
+    qv.esp_traffic(p, t0, t1, 's1', lost=0, bulk=1)
+    t = qv.ikev2_delete(p, t1 + r.uniform(1.0, 2.0), 's1')
+    t = qv.tls_session(p, t + 0.05, 's1.logout')
+    background(lan, t + 1.5)
+    return cap
+
+
+def retry_after_psk_mismatch():
+    """Windows L2TP/IPsec client to a strongSwan gateway, wrong pre-shared key: the
+    gateway cannot decrypt MM5 and answers it, and each of its 4 resends (1, 2, 4,
+    8 s), with an encrypted Informational (PAYLOAD-MALFORMED).  The client gives up;
+    5 s after the last answer a new Main Mode (new initiator cookie) with the right
+    key completes, Quick Mode, ESP both ways until the capture ends."""
+    cap, p, lan = client_capture('retry-after-psk-mismatch', 9898001, epoch_us(2012, 11, 6, 16, 20, 3, 419032),
+                                 '192.0.2.98', '192.0.2.1', '198.51.100.65', rtt=0.050, gw_ttl=53)
+    r = cap.rng
+    last = []
+
+    def refuse(ts):          # strongSwan: "message parsing failed", an encrypted N(PAYLOAD-MALFORMED)
+        ta = p.gw_at(ts, r.uniform(0.0015, 0.003))
+        p.ike(ta, False, ike.info_notify_encrypted(r, p.ic, p.rc, r.getrandbits(32) | 0x01000000), 's1.mm5_refused')
+        last.append(ta)
+    qv.main_mode(p, jit(cap, 2.2), 's1', stop_after=4, gvids=qv.STRONGSWAN_VIDS, answer=refuse)
+    p.new_sa()
+    t = qv.main_mode(p, last[-1] + 5.0 + r.uniform(0.0, 0.3), 's2', gvids=qv.STRONGSWAN_VIDS)
+    t = qv.quick_mode(p, t, 's2')
+    t0 = p.cli_at(t, r.uniform(0.3, 0.6))
+    t1 = t0 + 30.0
+    qv.esp_traffic(p, t0, t1, 's2', lost=0, bulk=1)
+    background(lan, t1 + 1.0)
+    return cap
+
+
+def qm_refused():
+    """QuickVPN login and Main Mode complete; the gateway refuses QM1 with an
+    encrypted Informational (NO-PROPOSAL-CHOSEN with the proposal's SPI) instead of
+    QM2; 0.9 s later the client deletes the ISAKMP SA (its own encrypted
+    Informational).  No ESP; background for 10 s."""
+    cap, p, lan = client_capture('qm-refused', 9999001, epoch_us(2012, 12, 3, 10, 9, 47, 302118),
+                                 '192.0.2.99', '192.0.2.1', '198.51.100.66', rtt=0.045)
+    r = cap.rng
+    t = qv.tls_session(p, jit(cap, 1.0), 's1.login')
+    t = qv.main_mode(p, jit(cap, t + 7.0), 's1')
+    msgid = r.getrandbits(32) | 0x01000000
+    t = p.cli_at(t, r.uniform(0.009, 0.012))
+    p.ike(t, True, ike.qm1(r, p.ic, p.rc, msgid), 's1.qm1')
+    t = p.gw_at(t, r.uniform(0.004, 0.009))
+    p.ike(t, False, ike.info_notify_encrypted(r, p.ic, p.rc, r.getrandbits(32) | 0x01000000, spi_len=4),
+          's1.qm_refused')
+    t = p.cli_at(t, r.uniform(0.85, 0.95))
+    p.ike(t, True, ike.info_delete_isakmp(r, p.ic, p.rc, r.getrandbits(32) | 0x10000000), 's1.info.client')
+    background(lan, t + 10.0)
+    return cap
+
+
 SCENARIOS = [
     ('success-60443', 'pcap', success_60443),
     ('success-nat-t', 'pcapng', success_nat_t),
@@ -390,4 +482,8 @@ SCENARIOS = [
     ('rekey-live-tunnel', 'pcapng', rekey_live_tunnel),
     ('dpd-live-tunnel', 'pcap', dpd_live_tunnel),
     ('ike-sa-collision', 'pcap', ike_sa_collision),
+    ('ikev2-redirect', 'pcapng', ikev2_redirect),
+    ('ikev2-fragments', 'pcapng', ikev2_fragments),
+    ('retry-after-psk-mismatch', 'pcap', retry_after_psk_mismatch),
+    ('qm-refused', 'pcap', qm_refused),
 ]
