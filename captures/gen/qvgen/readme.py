@@ -424,6 +424,45 @@ def _qm_refused(ev):
            ev.first('s1.qm1'), ev.first('s1.qm_refused'), ev.first('s1.info.client')))
 
 
+@text('capture-ends-early')
+def _capture_ends_early(ev):
+    return (
+        'strongSwan client (192.0.2.102, modeconfig pull) to a Cisco IOS gateway, no TLS login: Main Mode %s, '
+        'Mode Config request and reply (Transaction exchange 6, encrypted) %d/%d; the capture is stopped 64 ms '
+        'after the reply (the last frame is a neighbour\'s broadcast), before any Quick Mode.'
+        % (lst(ev.first('s1.mm%d' % n) for n in range(1, 7)), ev.first('s1.cfg.req'), ev.first('s1.cfg.reply')),
+        'Policy activation: MM1–MM6 %s, IKE state QM_IDLE from MM6 (%d), Mode Config %d/%d. The capture ended '
+        'in QM_IDLE, 64 ms after the last IKE message: not a phase-2 failure, no stall; no Warning.'
+        % (lst(ev.first('s1.mm%d' % n) for n in range(1, 7)), ev.first('s1.mm6'), ev.first('s1.cfg.req'),
+           ev.first('s1.cfg.reply')))
+
+
+@text('one-way-capture-point')
+def _one_way_capture_point(ev):
+    out = ev.f('s1.esp.out')
+    return (
+        'A SPAN session that mirrors only what arrives at a Cisco RV gateway (198.51.100.67), started mid-tunnel: '
+        '%d ESP packets over 59 s from the client 203.0.113.150 (one SPI, sequence numbers from the middle of the '
+        'flow: pings every second, the acknowledgements of two downloads, an upload), none from the gateway; the '
+        'DNS and NTP answers to the gateway and the router\'s ARP are one-way too. No IKE.' % len(out),
+        'One attempt (roles a guess). ESP one way only (%d–%d), and the capture cannot tell why: no negotiation '
+        'seen and the capture point sees only what arrives at the gateway. The verdict must offer "the capture '
+        'point sees one direction only" first rather than blame the return path; no Warning on the first ESP '
+        'packet (%d).' % (out[0], out[-1], out[0]))
+
+
+@text('ah-tunnel')
+def _ah_tunnel(ev):
+    return (
+        'tcpdump on the outside of a strongSwan gateway (198.51.100.68): a branch Cisco IOS router (203.0.113.70) '
+        'initiates IKEv1 for a tunnel whose phase 2 is AH (IP protocol 51, HMAC-SHA1-96, tunnel mode: the inner '
+        'packets are readable): a branch PC pings an HQ server every second, the HQ monitor pings the branch router '
+        'every 5 s, all answered through the tunnel for 45 s, until the capture ends.',
+        'Policy activation: %s; IKE state QM_IDLE from MM6 (%d). Network verification: AH both ways from %d (first '
+        'HQ→branch %d) to the last frame, as ESP would be. Connected (protocol AH), not torn down; no Warning.'
+        % (mm_qm(ev, 's1'), ev.first('s1.mm6'), ev.first('s1.ah.out'), ev.first('s1.ah.in')))
+
+
 def rows(keyframes, captures):
     """One README row per generated capture, in the generator's order.
 

@@ -5,9 +5,11 @@ Addresses are from the documentation ranges (192.0.2.0/24, 198.51.100.0/24,
 203.0.113.0/24) or private ranges.  Seeds and start dates are fixed per scenario.
 """
 import calendar
+import struct
 
 from . import quickvpn as qv
 from . import ike
+from . import net as netl
 from .background import Lan, https_session, web_cert, dns_query, dns_response
 from .capture import Capture
 from .net import Site
@@ -464,6 +466,139 @@ def qm_refused():
     return cap
 
 
+def capture_ends_early():
+    """strongSwan client (IKEv1, modeconfig pull) to a Cisco IOS gateway: Main Mode
+    completes, Mode Config request and reply (Transaction exchange); the capture is
+    stopped 64 ms after the reply, before any Quick Mode."""
+    cap, p, lan = client_capture('capture-ends-early', 10101001, epoch_us(2013, 1, 15, 13, 26, 40, 118905),
+                                 '192.0.2.102', '192.0.2.1', '198.51.100.69', rtt=0.041, gw_ttl=246)
+    r = cap.rng
+    t = qv.main_mode(p, jit(cap, 3.1), 's1', cvids=qv.STRONGSWAN_VIDS[1:], gvids=qv.CISCO_IOS_VIDS,
+                     transforms=[(5, 2, 1, 2)])
+    t = qv.mode_config(p, p.cli_at(t, r.uniform(0.001, 0.002)), 's1')
+    t_end = t + 0.064
+    background(lan, t_end - 0.001)
+    lan.emit('nbns_query', t_end)                # the last frame: a neighbour's broadcast
+    return cap
+
+
+def one_way_capture_point():
+    """A SPAN session next to a Cisco RV gateway that mirrors one direction only (what
+    arrives at its WAN port), started mid-tunnel: 60 s of ESP from the client (pings,
+    TCP acknowledgements of downloads, an upload), nothing of the gateway's; the other
+    arriving traffic (DNS and NTP answers to the gateway, the router's ARP) is one-way
+    too."""
+    site = Site('198.51.100.0', 24, '00:1b:0d:63:10:01')
+    cap = Capture('one-way-capture-point', site, 10202001, epoch_us(2013, 2, 18, 11, 4, 27, 650712))
+    r = cap.rng
+    gw = cap.host('gateway', '198.51.100.67', 64, mac='00:1a:70:3c:41:07', local=True, ipid_step=(1, 3))
+    router = cap.host('router', '198.51.100.1', 255, mac='00:1b:0d:63:10:01', local=True, ipid_step=(1, 40))
+    cli = cap.host('client', '203.0.113.150', 114, ipid_step=(1, 2))
+    dns = cap.host('dns', '192.0.2.53', 57, ipid_step=(1, 90))
+    ntp = cap.host('ntp', '192.0.2.123', 49, ipid_step=(1, 150))
+    p = qv.Peer(cap, cli, gw, 0.064, 'gateway')
+    p.seq_out = 48210 + r.randrange(2000)
+    t_end = 60.0
+    ev = []
+    t = r.uniform(0.0, 0.3)
+    while t < t_end:                                     # the client's pings through the tunnel
+        ev.append((t, qv.ICMP_INNER))
+        t += r.uniform(0.998, 1.003)
+    for start in (r.uniform(6, 12), r.uniform(30, 38)):  # downloads: only the client's ACKs pass here
+        tb = start
+        for _ in range(r.randint(40, 70)):
+            ev.append((tb, 40))
+            tb += r.uniform(0.004, 0.03)
+    tb = r.uniform(44, 50)                               # an upload: full-size packets
+    for _ in range(r.randint(30, 45)):
+        ev.append((tb, 1400))
+        tb += r.uniform(0.001, 0.004)
+    for te, inner in sorted(ev):
+        p.esp(te, True, inner, 's1.esp.out')
+    names = ['www.cisco.com', 'time.windows.com', 'tools.cisco.com', 'download.example.net']
+    t = r.uniform(1.0, 4.0)
+    while t < t_end - 1.0:                               # answers to the gateway's queries
+        q = r.choice(names)
+        cap.udp(t, dns, gw, 53, r.randrange(1025, 5000),
+                dns_response(r.randrange(0x10000), q, ['198.51.100.%d' % r.randrange(100, 200)]))
+        t += r.uniform(4.0, 9.0)
+    for t in (r.uniform(5.0, 15.0), r.uniform(40.0, 50.0)):
+        cap.udp(t, ntp, gw, 123, 123, ntp_server_reply(r, cap.ts(t) // 1000000))
+    for t in (r.uniform(2.0, 20.0), r.uniform(20.0, 40.0), r.uniform(40.0, 58.0)):
+        cap.arp(t, 1, router.mac, router.ip, b'\0' * 6, '198.51.100.%d' % r.randrange(100, 200), netl.BROADCAST_MAC)
+    return cap
+
+
+def ntp_server_reply(r, unix_seconds):
+    """An NTPv4 server reply (mode 4, stratum 2): 48 bytes."""
+    now = unix_seconds + 2208988800                  # NTP era 0 counts from 1900
+    return struct.pack('!BBbbII4sQQQQ', 0x24, 2, 6, -23, r.randrange(1 << 12), r.randrange(1 << 14),
+                       bytes([192, 0, 2, 1]), (now - 900) << 32, (now << 32) | r.getrandbits(32),
+                       (now << 32) | r.getrandbits(32), (now << 32) | r.getrandbits(32))
+
+
+def ah_tunnel():
+    """tcpdump on the outside of a strongSwan gateway (198.51.100.68): a branch Cisco IOS
+    router initiates IKEv1 (Main Mode, Quick Mode) for a tunnel whose phase 2 is AH
+    (IP protocol 51, HMAC-SHA1-96, `ah-sha-hmac`): the inner packets stay readable.
+    A branch PC pings an HQ server every second, the HQ monitor pings the branch
+    router every 5 s, all answered through the tunnel, until the capture ends."""
+    site = Site('198.51.100.0', 24, '00:1b:0d:5c:30:01', capture_mac='52:54:00:6b:21:68')
+    cap = Capture('ah-tunnel', site, 10303001, epoch_us(2013, 3, 12, 8, 45, 19, 240611))
+    r = cap.rng
+    hq = cap.host('hq', '198.51.100.68', 64, mac='52:54:00:6b:21:68', local=True)
+    router = cap.host('router', '198.51.100.1', 255, mac='00:1b:0d:5c:30:01', local=True, ipid_step=(1, 50))
+    nb = cap.host('dmz', '198.51.100.75', 64, mac='52:54:00:6b:21:75', local=True, ipid_step=(1, 5))
+    branch = cap.host('branch', '203.0.113.70', 247, ipid_step=(1, 2))
+    dns = cap.host('dns', '192.0.2.53', 58, ipid_step=(1, 80))
+    remote = [cap.host('r1', '203.0.113.201', 47, ipid_step=(1, 200))]
+    lan = Lan(cap, hq, router, [nb], dns, remote)
+    p = qv.Peer(cap, branch, hq, 0.028, 'gateway')
+    lan.emit('dns', r.uniform(0.1, 0.6))
+    t = qv.main_mode(p, jit(cap, 1.5), 's1', cvids=qv.CISCO_IOS_VIDS, gvids=qv.STRONGSWAN_VIDS[1:],
+                     transforms=[(5, 2, 1, 2)])
+    t = qv.quick_mode(p, t, 's1')
+    t0 = p.cli_at(t, r.uniform(0.05, 0.2))
+    t1 = t0 + 45.0
+    ah_pings(p, t0, t1, 's1')
+    lan.fill(0.0, t1 + 1.0, int((t1 + 1.0) * 0.4), kinds=['dns', 'dns', 'ping', 'arp_neighbor'])
+    return cap
+
+
+def ah_pings(p, t0, t1, tag):
+    """Inner traffic of the AH tunnel: PC 10.10.1.23 (Windows) pings server 10.20.1.10 every
+    second, monitor 10.20.1.5 (Linux) pings the branch router 10.10.1.1 every 5 s.  TTLs as
+    the packets leave the tunnel ends (one router hop)."""
+    r = p.r
+    ev = []                                      # (time, from_client, src, dst, ttl, ipid, icmp)
+    pc_id, srv_id, mon_id, rtr_id = r.randrange(0x10000), r.randrange(0x10000), r.randrange(0x10000), 0
+    t, seq = t0, 0x0100 + r.randrange(0x100)
+    while t < t1:
+        seq += 1
+        pc_id += 1
+        ev.append((t, True, '10.10.1.23', '10.20.1.10', 127, pc_id, netl.icmp_echo(8, 1, seq, PING_WIN)))
+        srv_id = (srv_id + r.randint(1, 9)) & 0xffff
+        ev.append((p.gw_at(t, r.uniform(0.0004, 0.0009)), False, '10.20.1.10', '10.10.1.23', 63, srv_id,
+                   netl.icmp_echo(0, 1, seq, PING_WIN)))
+        t += r.uniform(0.998, 1.003)
+    t, mseq, ident = t0 + r.uniform(1.0, 4.0), 0, r.randrange(0x1000, 0x8000)
+    while t < t1:
+        mseq += 1
+        mon_id = (mon_id + 1) & 0xffff
+        payload = struct.pack('!II', 1363077919 + int(t), r.randrange(1000000)) + bytes(range(0x08, 0x38))
+        ev.append((t, False, '10.20.1.5', '10.10.1.1', 63, mon_id, netl.icmp_echo(8, ident, mseq, payload)))
+        rtr_id = (rtr_id + 1) & 0xffff
+        ev.append((p.cli_at(t, r.uniform(0.0008, 0.0015)), True, '10.10.1.1', '10.20.1.5', 255, rtr_id,
+                   netl.icmp_echo(0, ident, mseq, payload)))
+        t += 5.0 * r.uniform(0.999, 1.001)
+    ev.sort(key=lambda e: e[0])
+    for te, fc, src, dst, ttl, ipid, icmp in ev:
+        p.ah(te, fc, netl.ipv4_packet(src, dst, netl.IPPROTO_ICMP, ipid, ttl, icmp), tag + ('.ah.out' if fc else '.ah.in'))
+
+
+PING_WIN = b'abcdefghijklmnopqrstuvwabcdefghi'     # Windows ping.exe, 32 bytes
+
+
 SCENARIOS = [
     ('success-60443', 'pcap', success_60443),
     ('success-nat-t', 'pcapng', success_nat_t),
@@ -486,4 +621,7 @@ SCENARIOS = [
     ('ikev2-fragments', 'pcapng', ikev2_fragments),
     ('retry-after-psk-mismatch', 'pcap', retry_after_psk_mismatch),
     ('qm-refused', 'pcap', qm_refused),
+    ('capture-ends-early', 'pcap', capture_ends_early),
+    ('one-way-capture-point', 'pcap', one_way_capture_point),
+    ('ah-tunnel', 'pcap', ah_tunnel),
 ]
