@@ -240,7 +240,8 @@ def test_success_60443_is_tls_on_60443(tshark_env):
 FIELDS = ['isakmp.exchangetype', 'isakmp.messageid', 'isakmp.flag_e', 'isakmp.notify.msgtype',
           'isakmp.nextpayload', 'esp.spi', 'udp.length', 'udp.port', 'tcp.flags.syn', 'tcp.flags.ack',
           'tcp.flags.reset', 'tcp.flags.fin', 'tls.handshake.type', 'tls.alert_message.level',
-          'tls.alert_message.desc', 'tls.record.content_type']
+          'tls.alert_message.desc', 'tls.record.content_type', 'ah.spi', 'isakmp.frag.number',
+          'isakmp.frag.total']
 
 
 def has(f, name, value):
@@ -261,6 +262,18 @@ EXPECT = [   # tag suffix regex -> what tshark must show on every tagged frame
     (r'\.auth\.(req|resp)$', 'IKE_AUTH with SK',
      lambda f: has(f, 'isakmp.exchangetype', '35') and has(f, 'isakmp.nextpayload', '46')),
     (r'\.info\.(req|resp)$', 'INFORMATIONAL', lambda f: has(f, 'isakmp.exchangetype', '37')),
+    (r'\.(dpd\.(req|ack)|mm5_refused|qm_refused)$', 'encrypted Informational',
+     lambda f: has(f, 'isakmp.exchangetype', '5') and f['isakmp.flag_e'] in ('1', 'True')),
+    (r'\.cfg\.(req|reply)$', 'encrypted Transaction (Mode Config)',
+     lambda f: has(f, 'isakmp.exchangetype', '6') and f['isakmp.flag_e'] in ('1', 'True')),
+    (r'\.rekey\.(req|resp)$', 'CREATE_CHILD_SA with SK',
+     lambda f: has(f, 'isakmp.exchangetype', '36') and has(f, 'isakmp.nextpayload', '46')),
+    (r'\.auth\.frag\.(req|resp)$', 'IKE_AUTH fragment (SKF)',
+     lambda f: has(f, 'isakmp.exchangetype', '35') and has(f, 'isakmp.nextpayload', '53')
+     and 1 <= int(f['isakmp.frag.number']) <= int(f['isakmp.frag.total'])),
+    (r'\.redirect$', 'IKE_SA_INIT answered by REDIRECT',
+     lambda f: has(f, 'isakmp.exchangetype', '34') and has(f, 'isakmp.notify.msgtype', '16407')),
+    (r'\.ah\.(out|in)$', 'AH', lambda f: f['ah.spi'] != ''),
     (r'\.syn$', 'SYN', lambda f: f['tcp.flags.syn'] in ('1', 'True') and f['tcp.flags.ack'] in ('0', 'False')),
     (r'\.synack$', 'SYN/ACK', lambda f: f['tcp.flags.syn'] in ('1', 'True') and f['tcp.flags.ack'] in ('1', 'True')),
     (r'\.client_hello$', 'ClientHello', lambda f: has(f, 'tls.handshake.type', '1')),
@@ -304,6 +317,19 @@ def test_retransmissions_repeat_the_same_message(tshark_env, keyframes):
             sel = ' || '.join('frame.number == %d' % n for n in orig + frames)
             out = tshark(tshark_env, '-r', str(CAPTURES / k['file']), '-Y', sel, '-T', 'fields', '-e', 'udp.payload')
             assert len(set(out.split())) == 1, '%s %s: retransmissions differ from the original' % (name, tag)
+
+
+def test_ikev2_fragments_are_whole_messages(tshark_env, keyframes):
+    """Each fragmented IKE_AUTH message: one message ID, fragments 1..n of n, in order."""
+    k = keyframes['ikev2-fragments']
+    for tag in ('s1.auth.frag.req', 's1.auth.frag.resp'):
+        frames = k['events'][tag]
+        sel = ' || '.join('frame.number == %d' % n for n in frames)
+        out = tshark(tshark_env, '-r', str(CAPTURES / k['file']), '-Y', sel, '-T', 'fields',
+                     '-e', 'isakmp.messageid', '-e', 'isakmp.frag.number', '-e', 'isakmp.frag.total')
+        rows = [l.split('\t') for l in out.splitlines()]
+        assert len({r[0] for r in rows}) == 1, tag
+        assert [(int(r[1]), int(r[2])) for r in rows] == [(i + 1, len(frames)) for i in range(len(frames))], tag
 
 
 def test_esp_one_way_has_no_reply_and_enough_packets(tshark_env):

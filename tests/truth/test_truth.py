@@ -74,7 +74,8 @@ DETAILS = {
 ATTEMPT_KEYS = {
     'id', 'client', 'gateway', 'roles_known', 'first_frame', 'last_frame', 'frames', 'optional',
     'happened', 'verdict', 'state', 'notify', 'alert', 'reason', 'torn_down', 'protocol', 'direction', 'to',
-    'state_frames', 'state_not', 'no_state', 'phase_frames', 'must_warn', 'must_not', 'no_warn', 'may_warn', 'note',
+    'state_frames', 'state_not', 'no_state', 'phase_frames', 'phase_not', 'must_warn', 'must_not', 'no_warn',
+    'may_warn', 'note',
 }
 CASE_KEYS = {'capture', 'source', 'attempts', 'attempt', 'tshark_args', 'note'}
 
@@ -275,7 +276,8 @@ def spec_errors(at, run):
     attempt's frames (a single frame must be; a range must hold at least one)."""
     errs = []
     a = at.a
-    specs = [k for key in ('state_frames', 'state_not', 'phase_frames', 'must_warn', 'must_not') for k in a.get(key, {})]
+    specs = [k for key in ('state_frames', 'state_not', 'phase_frames', 'phase_not', 'must_warn', 'must_not')
+             for k in a.get(key, {})]
     specs += [a[k] for k in ('no_warn', 'may_warn', 'no_state') if k in a]
     for spec in specs:
         spec = str(spec).strip()
@@ -380,6 +382,12 @@ def judge_case(name, case, run, truth_errors=None):
                 got = collections.Counter(str((rec(f) or {}).get('phase')) for f in wrong)
                 p.append('%d frames (%s) not phase %s (%s)' % (
                     len(wrong), short(wrong), want, ', '.join('%s x%d' % kv for kv in got.items())))
+        for spec, bad in a.get('phase_not', {}).items():
+            bad = [PHASE_NAMES.get(b, b) for b in names(bad)]
+            wrong = [f for f in sorted(parse_frames(spec, universe, run.filtered)) if (rec(f) or {}).get('phase') in bad]
+            if wrong:
+                got = collections.Counter(str(rec(f)['phase']) for f in wrong)
+                p.append('%d frames (%s) phase %s' % (len(wrong), short(wrong), ', '.join('%s x%d' % kv for kv in got.items())))
         excluded = set()
         for spec, want in a.get('must_warn', {}).items():
             fs = parse_frames(spec, universe, run.filtered)
@@ -587,7 +595,8 @@ def test_checker_judges():
     case = {'attempt': [
         {'id': 'ok', 'client': A, 'gateway': B, 'first_frame': 1, 'last_frame': 3, 'verdict': 'refused',
          'notify': 'NO-PROPOSAL-CHOSEN', 'state': 'MM_NO_STATE', 'state_frames': {1: 'MM_NO_STATE', 2: 'MM_SA_SETUP'},
-         'phase_frames': {'1': 'Policy activation'}, 'must_warn': {2: 'qvpn.ike_notify'}, 'no_warn': 'all'},
+         'phase_frames': {'1': 'Policy activation'}, 'phase_not': {'1-3': 'Teardown'},
+         'must_warn': {2: 'qvpn.ike_notify'}, 'no_warn': 'all'},
         {'id': 'merged', 'client': A, 'gateway': B, 'first_frame': 4, 'last_frame': 5, 'verdict': 'psk_mismatch',
          'state': 'MM_KEY_EXCH', 'must_warn': {'4-5': 'qvpn.mm_stall'}},
         {'id': 'opt', 'client': A, 'gateway': C, 'first_frame': 6, 'optional': True, 'verdict': 'tls_only',
@@ -595,6 +604,11 @@ def test_checker_judges():
     ]}
     res = dict(judge_case('t', case, FakeRun(pairs, frames, sessions)))
     assert res['t#ok'] == []
+    case['attempt'][0]['phase_not'] = {'1': ['Connection', 'Policy activation']}
+    res = dict(judge_case('t', case, FakeRun(pairs, frames, sessions)))
+    assert res['t#ok'] == ['1 frames (1) phase Policy activation x1'], res['t#ok']
+    del case['attempt'][0]['phase_not']
+    res = dict(judge_case('t', case, FakeRun(pairs, frames, sessions)))
     assert any('labelled session 1' in p for p in res['t#merged']), res['t#merged']
     assert any('no qvpn session' in p for p in res['t#merged'])
     assert any('roles' in p for p in res['t#opt']), res['t#opt']

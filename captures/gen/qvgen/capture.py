@@ -2,7 +2,7 @@
 import random
 
 from . import net
-from .net import Pkt, Host, us, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ESP
+from .net import Pkt, Host, us, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ESP, IPPROTO_AH
 from .pcapio import open_writer
 
 
@@ -41,6 +41,9 @@ class Capture:
 
     def esp(self, t, src, dst, payload, tags=()):
         return self.add(Pkt(self.ts(t), src, dst, IPPROTO_ESP, payload, tags=tags))
+
+    def ah(self, t, src, dst, payload, tags=()):
+        return self.add(Pkt(self.ts(t), src, dst, IPPROTO_AH, payload, tags=tags))
 
     def arp(self, t, op, sender_mac, sender_ip, target_mac, target_ip, dst_mac, tags=()):
         body = net.arp(op, sender_mac, sender_ip, target_mac, target_ip)

@@ -14,6 +14,7 @@ IPPROTO_ICMP = 1
 IPPROTO_TCP = 6
 IPPROTO_UDP = 17
 IPPROTO_ESP = 50
+IPPROTO_AH = 51
 
 TH_FIN, TH_SYN, TH_RST, TH_PSH, TH_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
@@ -161,6 +162,13 @@ def tcp_segment(src, dst, sport, dport, seq, ack, flags, win, payload=b'', opts=
                       (hl // 4) << 4, flags, win, 0, 0) + opts + payload
     c = csum(src.ipb + dst.ipb + struct.pack('!BBH', 0, IPPROTO_TCP, len(seg)) + seg)
     return seg[:16] + struct.pack('!H', c) + seg[18:]
+
+
+def ipv4_packet(src_ip, dst_ip, proto, ipid, ttl, l4, df=False):
+    """A whole IPv4 packet (for the inner packet of a tunnel); l4 is finished."""
+    hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), ipid & 0xffff, 0x4000 if df else 0,
+                      ttl, proto, 0, ip4(src_ip), ip4(dst_ip))
+    return hdr[:10] + struct.pack('!H', csum(hdr)) + hdr[12:] + l4
 
 
 def icmp_echo(kind, ident, seq, payload):

@@ -15,6 +15,9 @@ from .net import TcpConn
 
 CLIENT_VIDS = [ike.VID_MS_NT5_V4, ike.VID_RFC3947, ike.VID_NATT_DRAFT02N, ike.VID_FRAGMENTATION]
 GATEWAY_VIDS = [ike.VID_RFC3947, ike.VID_DPD]
+# other IKEv1 peers of the scenarios: strongSwan (charon) and Cisco IOS
+STRONGSWAN_VIDS = [ike.VID_XAUTH, ike.VID_DPD, ike.VID_RFC3947, ike.VID_NATT_DRAFT02N]
+CISCO_IOS_VIDS = [ike.VID_CISCO_UNITY, ike.VID_DPD, ike.VID_RFC3947]
 NON_ESP_MARKER = b'\0\0\0\0'
 ICMP_INNER = 60          # inner IPv4 + ICMP echo with 32 bytes of data
 
@@ -87,6 +90,19 @@ class Peer:
             self.cap.esp(t, src, dst, body, tags=(tag,))
         return t
 
+    def ah(self, t, from_client, inner_packet, tag):
+        """AH (tunnel mode) around a finished inner IPv4 packet, on the same SPIs and
+        sequence counters as esp()."""
+        if from_client:
+            self.seq_out += 1
+            body = ike.ah(self.r, self.spi_out, self.seq_out, inner_packet)
+            self.cap.ah(t, self.cli, self.gw, body, tags=(tag,))
+        else:
+            self.seq_in += 1
+            body = ike.ah(self.r, self.spi_in, self.seq_in, inner_packet)
+            self.cap.ah(t, self.gw, self.cli, body, tags=(tag,))
+        return t
+
     def keepalive(self, t, tag):
         self.cap.udp(t, self.cli, self.gw, self.cport4500, 4500, b'\xff', tags=(tag,), zero_csum=True)
 
@@ -154,36 +170,52 @@ def tls_session(p, t, tag, port=None, think=(0.4, 3.9), refused=False, hello='ss
 # ---------------------------------------------------------------------- IKEv1
 
 
-def retransmit(p, t, from_client, msg, intervals, tag):
-    """Send msg again after each interval (cumulative); returns the last time."""
+def retransmit(p, t, from_client, msg, intervals, tag, answer=None):
+    """Send msg again after each interval (cumulative); returns the last time.
+    answer(t): called after each resend (the peer's reply to it, if any)."""
     for dt in intervals:
         t += dt * p.r.uniform(0.999, 1.001)
         p.ike(t, from_client, msg, tag)
+        if answer:
+            answer(t)
     return t
 
 
 WINDOWS_RETX = [1.0, 2.0, 4.0, 8.0]
 
 
-def main_mode(p, t, tag, stop_after=6, retx=None):
-    """MM1..MM6.  stop_after=n: the gateway never answers message n+1 (n odd),
-    which the client retransmits at `retx` intervals."""
+def main_mode(p, t, tag, stop_after=6, retx=None, cvids=None, gvids=None, transforms=None, answer=None):
+    """MM1..MM6.  stop_after=n: the gateway never sends message n+1 (n odd); the
+    client retransmits message n at `retx` intervals (default WINDOWS_RETX), and
+    answer(t), if given, adds the gateway's reply to each send of it (original and
+    resends).  cvids / gvids: the VIDs of MM1 / MM2 (default: QuickVPN client, RV
+    gateway); transforms: the one phase-1 proposal both sides use (default: the
+    Windows client's four, the gateway's choice)."""
     r = p.r
     ic, rc = p.ic, p.rc
-    msgs = []
-    m = ike.mm1(ic, CLIENT_VIDS); p.ike(t, True, m, tag + '.mm1'); msgs.append((t, m))
+    retx = WINDOWS_RETX if retx is None else retx
+    cvids = CLIENT_VIDS if cvids is None else cvids
+    gvids = GATEWAY_VIDS if gvids is None else gvids
+    m = ike.mm1(ic, cvids, transforms or ike.WINDOWS_MM1_TRANSFORMS); p.ike(t, True, m, tag + '.mm1')
     if stop_after < 2:
-        return retransmit(p, t, True, m, retx or WINDOWS_RETX, tag + '.mm1.retx')
-    t = p.gw_at(t, r.uniform(0.002, 0.004)); p.ike(t, False, ike.mm2(ic, rc, GATEWAY_VIDS), tag + '.mm2')
+        if answer:
+            answer(t)
+        return retransmit(p, t, True, m, retx, tag + '.mm1.retx', answer)
+    t = p.gw_at(t, r.uniform(0.002, 0.004))
+    p.ike(t, False, ike.mm2(ic, rc, gvids, transforms or ike.GATEWAY_MM2_TRANSFORM), tag + '.mm2')
     t = p.cli_at(t, r.uniform(0.009, 0.012)); m = ike.mm_ke(r, ic, rc); p.ike(t, True, m, tag + '.mm3')
     if stop_after < 4:
-        return retransmit(p, t, True, m, retx or WINDOWS_RETX, tag + '.mm3.retx')
+        if answer:
+            answer(t)
+        return retransmit(p, t, True, m, retx, tag + '.mm3.retx', answer)
     t = p.gw_at(t, r.uniform(0.38, 0.48)); p.ike(t, False, ike.mm_ke(r, ic, rc, nonce_len=16), tag + '.mm4')
     if p.nat_t:
         p.floated = True
     t = p.cli_at(t, r.uniform(0.003, 0.005)); m = ike.mm5(r, ic, rc); p.ike(t, True, m, tag + '.mm5')
     if stop_after < 6:
-        return retransmit(p, t, True, m, retx or WINDOWS_RETX, tag + '.mm5.retx')
+        if answer:
+            answer(t)
+        return retransmit(p, t, True, m, retx, tag + '.mm5.retx', answer)
     t = p.gw_at(t, r.uniform(0.003, 0.006)); p.ike(t, False, ike.mm6(r, ic, rc), tag + '.mm6')
     return t
 
@@ -220,6 +252,28 @@ def teardown(p, t, tag, gateway_too=True):
         p.ike(tg + r.uniform(0.004, 0.006), False,
               ike.info_delete_isakmp(r, p.ic, p.rc, r.getrandbits(32) | 0x10000000), tag + '.info.gateway')
     return t2
+
+
+def dpd(p, t, tag, from_gateway=True, proc=(0.0003, 0.0008)):
+    """One DPD round trip (RFC 3706): R-U-THERE and its R-U-THERE-ACK, each an
+    encrypted Informational with a message ID of its own.  Returns the ACK's time."""
+    r = p.r
+    p.ike(t, not from_gateway, ike.info_dpd(r, p.ic, p.rc, r.getrandbits(32) | 0x01000000), tag + '.dpd.req')
+    t = (p.cli_at if from_gateway else p.gw_at)(t, r.uniform(*proc))
+    p.ike(t, from_gateway, ike.info_dpd(r, p.ic, p.rc, r.getrandbits(32) | 0x01000000), tag + '.dpd.ack')
+    return t
+
+
+def mode_config(p, t, tag):
+    """Mode Config pull after Main Mode: the client's CFG_REQUEST (INTERNAL_IP4_ADDRESS,
+    _NETMASK, _DNS, _NBNS, empty) and the gateway's CFG_REPLY, one message ID.  Returns
+    the reply's time."""
+    r = p.r
+    msgid = r.getrandbits(32) | 0x01000000
+    p.ike(t, True, ike.mode_cfg(r, p.ic, p.rc, msgid, 2), tag + '.cfg.req')
+    t = p.gw_at(t, r.uniform(0.002, 0.004))
+    p.ike(t, False, ike.mode_cfg(r, p.ic, p.rc, msgid, 4), tag + '.cfg.reply')
+    return t
 
 # ---------------------------------------------------------------------- ESP
 
@@ -288,17 +342,39 @@ def success(p, t, tag, esp_secs=24.0, verify_tls=True, end='teardown', esp_befor
 # ---------------------------------------------------------------------- IKEv2
 
 
-def ikev2_exchange(p, t, tag, auth_fail=False):
+def ikev2_exchange(p, t, tag, auth_fail=False, vids=(ike.VID_MS_NT5_V4,), init_notifies=(),
+                   resp_notifies=(), fragments=False):
     """IKE_SA_INIT pair (cleartext) and IKE_AUTH pair (SK payload).  A failed
     authentication shows only as a short IKE_AUTH response (the
-    AUTHENTICATION_FAILED notify is encrypted)."""
+    AUTHENTICATION_FAILED notify is encrypted).  init_notifies / resp_notifies:
+    extra (type, data) notifies of the IKE_SA_INIT request / response.
+    fragments=True: certificate authentication with IKEv2 fragmentation (RFC 7383,
+    both sides announce IKEV2_FRAGMENTATION_SUPPORTED, the responder asks for a
+    certificate): IKE_AUTH request and response go as SKF fragments."""
     r = p.r
     ispi, rspi = r.randbytes(8), r.randbytes(8)
     p.ispi, p.rspi = ispi, rspi
-    p.ike(t, True, ike.ike_sa_init(r, ispi, b'\0' * 8, False, vids=[ike.VID_MS_NT5_V4]), tag + '.sa_init.req')
+    if fragments:
+        init_notifies = list(init_notifies) + [(ike.N_FRAGMENTATION_SUPPORTED, b'')]
+        resp_notifies = list(resp_notifies) + [(ike.N_FRAGMENTATION_SUPPORTED, b'')]
+    p.ike(t, True, ike.ike_sa_init(r, ispi, b'\0' * 8, False, vids=list(vids), notifies=init_notifies),
+          tag + '.sa_init.req')
     t = p.gw_at(t, r.uniform(0.015, 0.025))
-    p.ike(t, False, ike.ike_sa_init(r, ispi, rspi, True), tag + '.sa_init.resp')
+    p.ike(t, False, ike.ike_sa_init(r, ispi, rspi, True, notifies=resp_notifies,
+                                    certreq=r.randbytes(20) if fragments else None), tag + '.sa_init.resp')
     t = p.cli_at(t, r.uniform(0.010, 0.016))
+    if fragments:
+        # IDi, CERT (client + CA, 2048-bit RSA), CERTREQ, AUTH (RSA signature), SA(ESP), TSi,
+        # TSr, N(INITIAL_CONTACT): 2790 bytes -> 3 fragments; IDr, CERT, AUTH, SA, TSi, TSr:
+        # 1590 bytes -> 2 fragments.  Fragments of one message leave back to back.
+        for m in ike.v2_fragment(r, ispi, rspi, ike.V2_IKE_AUTH, False, 1, ike.V2_IDI, 2790):
+            p.ike(t, True, m, tag + '.auth.frag.req')
+            t += r.uniform(0.00003, 0.00008)
+        t = p.gw_at(t, r.uniform(0.030, 0.045))
+        for m in ike.v2_fragment(r, ispi, rspi, ike.V2_IKE_AUTH, True, 1, ike.V2_IDR, 1590):
+            p.ike(t, False, m, tag + '.auth.frag.resp')
+            t += r.uniform(0.00003, 0.00008)
+        return t
     # IDi, AUTH(PSK), SA(ESP), TSi, TSr, N(INITIAL_CONTACT)
     p.ike(t, True, ike.v2_sk(r, ispi, rspi, ike.V2_IKE_AUTH, False, 1, ike.V2_IDI, 232), tag + '.auth.req')
     t = p.gw_at(t, r.uniform(0.020, 0.035))
@@ -315,4 +391,34 @@ def ikev2_delete(p, t, tag, msgid=2):
     p.ike(t, True, ike.v2_sk(r, p.ispi, p.rspi, ike.V2_INFORMATIONAL, False, msgid, ike.V2_D, 8), tag + '.info.req')
     t = p.gw_at(t, r.uniform(0.002, 0.005))
     p.ike(t, False, ike.v2_sk(r, p.ispi, p.rspi, ike.V2_INFORMATIONAL, True, msgid, ike.P_NONE, 0), tag + '.info.resp')
+    return t
+
+
+def ikev2_rekey_child(p, t, tag, msgid):
+    """CREATE_CHILD_SA rekeying the child SA (RFC 7296 1.3.3) with PFS: request
+    {N(REKEY_SA), SA, Ni, KEi, TSi, TSr}, response {SA, Nr, KEr, TSi, TSr}.  The new
+    SPIs take over (sequence numbers restart); returns (response time, old SPIs).
+    The client (the IKE SA's initiator) asks."""
+    r = p.r
+    p.ike(t, True, ike.v2_sk(r, p.ispi, p.rspi, ike.V2_CREATE_CHILD_SA, False, msgid, ike.V2_N, 272),
+          tag + '.rekey.req')
+    t = p.gw_at(t, r.uniform(0.008, 0.015))
+    p.ike(t, False, ike.v2_sk(r, p.ispi, p.rspi, ike.V2_CREATE_CHILD_SA, True, msgid, ike.V2_SA, 260),
+          tag + '.rekey.resp')
+    old = (p.spi_out, p.spi_in)
+    p.spi_out = r.getrandbits(32) | 0x80000000
+    p.spi_in = r.getrandbits(32) | 0x01000000
+    p.seq_out = p.seq_in = 0
+    return t, old
+
+
+def ikev2_delete_child(p, t, tag, msgid):
+    """INFORMATIONAL from the client deleting one child SA: request SK{D(ESP, its
+    inbound SPI)}, response SK{D(ESP, the gateway's inbound SPI)} (RFC 7296 1.4.1)."""
+    r = p.r
+    p.ike(t, True, ike.v2_sk(r, p.ispi, p.rspi, ike.V2_INFORMATIONAL, False, msgid, ike.V2_D, 12),
+          tag + '.info.req')
+    t = p.gw_at(t, r.uniform(0.001, 0.003))
+    p.ike(t, False, ike.v2_sk(r, p.ispi, p.rspi, ike.V2_INFORMATIONAL, True, msgid, ike.V2_D, 12),
+          tag + '.info.resp')
     return t

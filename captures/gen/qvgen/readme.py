@@ -298,6 +298,171 @@ def _reconnect(ev):
         + v1_success(ev, 's2', ended='up'))
 
 
+def after(ev, tags, frame):
+    """The first frame of any of tags after frame."""
+    return min(f for t in tags for f in ev.f(t) if f > frame)
+
+
+def mm_qm(ev, p):
+    return 'MM1–MM6 %s, QM1–QM3 %s' % (lst(ev.first('%s.mm%d' % (p, n)) for n in range(1, 7)),
+                                       lst(ev.first('%s.qm%d' % (p, n)) for n in range(1, 4)))
+
+
+@text('rekey-live-tunnel')
+def _rekey_live_tunnel(ev):
+    new = after(ev, ('s1.esp.out', 's1.esp.in'), ev.first('s1.info.resp'))
+    return (
+        'IKEv2 tunnel passing ESP after a QuickVPN-style login. After 30 s the client rekeys the child SA: '
+        'CREATE_CHILD_SA with PFS (SK first payload N(REKEY_SA)) and its response (SK first payload SA), new SPIs '
+        'both ways; a few ms later an INFORMATIONAL whose first encrypted payload is a Delete (SK next payload 42) '
+        'removes the old child SA, answered by the peer\'s Delete. ESP goes on on the new SPIs for 30 s; the capture '
+        'ends with the tunnel up.',
+        '%s Policy activation: IKE_SA_INIT %d/%d, IKE_AUTH %d/%d; IKE state READY from %d. Network verification: '
+        'ESP from %d; qvpn.tunnel_up on %d. The rekey %d/%d and the Delete of the old child SA %d/%d are part of a '
+        'live tunnel: state READY, not a teardown, no Warning; ESP on the new SPIs from %d to the last frame %d is '
+        'Network verification. Connected, not torn down; no Warning.'
+        % (login_only(ev, 's1'), ev.first('s1.sa_init.req'), ev.first('s1.sa_init.resp'), ev.first('s1.auth.req'),
+           ev.first('s1.auth.resp'), ev.first('s1.auth.resp'), ev.first('s1.esp.out'), tunnel_up(ev, 's1'),
+           ev.first('s1.rekey.req'), ev.first('s1.rekey.resp'), ev.first('s1.info.req'), ev.first('s1.info.resp'),
+           new, max(ev.last('s1.esp.out'), ev.last('s1.esp.in'))))
+
+
+@text('dpd-live-tunnel')
+def _dpd_live_tunnel(ev):
+    pairs = ['%d/%d' % fa for fa in zip(ev.f('s1.dpd.req'), ev.f('s1.dpd.ack'))]
+    return (
+        'strongSwan road warrior (192.0.2.97) to a Cisco IOS gateway, IKEv1 with Dead Peer Detection (both send '
+        'the RFC 3706 VID), no TLS login: Main Mode, Quick Mode, ESP both ways for 62 s; every 10 s the gateway '
+        'sends an encrypted Informational (R-U-THERE, `crypto isakmp keepalive 10 periodic`), answered within a '
+        'millisecond by the client\'s encrypted Informational (R-U-THERE-ACK), each with a message ID of its own.',
+        'Policy activation: %s; IKE state QM_IDLE from MM6 (%d). Network verification: ESP from %d (first '
+        'gateway→client %d) to the last frame; DPD pairs %s are liveness checks of a live tunnel: state QM_IDLE, '
+        'not a teardown (ESP goes on on the same SPIs), no stall. Connected, not torn down; no Warning.'
+        % (mm_qm(ev, 's1'), ev.first('s1.mm6'), ev.first('s1.esp.out'), ev.first('s1.esp.in'), ', '.join(pairs)))
+
+
+@text('ike-sa-collision')
+def _ike_sa_collision(ev):
+    return (
+        'tcpdump on the outside of a strongSwan site-to-site gateway (198.51.100.50) peering with a Cisco IOS '
+        'router (203.0.113.60); traffic on both LANs makes both initiate at once. The strongSwan MM1 %d and the '
+        'Cisco\'s own MM1 %d (another initiator cookie) cross 3 ms apart; the strongSwan answers the Cisco\'s with '
+        'MM2 %d, the Cisco answers the strongSwan\'s (MM2 %d), drops its own exchange (no MM3, no resend) and '
+        'completes the strongSwan one (MM3–MM6 %s); Quick Mode %s; ESP both ways (every 2 s, two downloads) until '
+        'the capture ends.'
+        % (ev.first('s1.mm1'), ev.first('s1.peer.mm1'), ev.first('s1.peer.mm2'), ev.first('s1.mm2'),
+           lst(ev.first('s1.mm%d' % n) for n in range(3, 7)), lst(ev.first('s1.qm%d' % n) for n in range(1, 4))),
+        'One attempt (roles a guess: both peers initiated): the two overlapping Main Modes are one tunnel being '
+        'built, the abandoned one is no failure. IKE state QM_IDLE from MM6 (%d). Network verification: ESP from %d '
+        '(first 203.0.113.60→198.51.100.50 %d) to the last frame. Connected, not torn down; no Warning.'
+        % (ev.first('s1.mm6'), ev.first('s1.esp.out'), ev.first('s1.esp.in')))
+
+
+@text('ikev2-redirect')
+def _ikev2_redirect(ev):
+    return (
+        'strongSwan road warrior (192.0.2.101) to a gateway cluster with RFC 5685 redirection: IKE_SA_INIT %d to '
+        '198.51.100.70 (N(REDIRECT_SUPPORTED)) is answered by only N(REDIRECT) (%d: new gateway 198.51.100.71, the '
+        'client\'s nonce, responder SPI zero). A few ms later a new IKE SA with 198.51.100.71: IKE_SA_INIT %d '
+        '(N(REDIRECTED_FROM 198.51.100.70)) / %d, IKE_AUTH %d/%d, ESP both ways for 30 s until the capture ends.'
+        % (ev.first('s1.sa_init.req'), ev.first('s1.redirect'), ev.first('s2.sa_init.req'), ev.first('s2.sa_init.resp'),
+           ev.first('s2.auth.req'), ev.first('s2.auth.resp')),
+        'Two attempts. 198.51.100.70: redirected to 198.51.100.71 (%d ends it: no IKE SA was created, nothing to '
+        'blame on an IKE_AUTH that was never sent); no Warning. 198.51.100.71: IKE_SA_INIT %d/%d, IKE_AUTH %d/%d, '
+        'IKE state READY from %d; ESP from %d, qvpn.tunnel_up on %d; connected, not torn down; no Warning.'
+        % (ev.first('s1.redirect'), ev.first('s2.sa_init.req'), ev.first('s2.sa_init.resp'), ev.first('s2.auth.req'),
+           ev.first('s2.auth.resp'), ev.first('s2.auth.resp'), ev.first('s2.esp.out'), tunnel_up(ev, 's2')))
+
+
+@text('ikev2-fragments')
+def _ikev2_fragments(ev):
+    req, resp = ev.f('s1.auth.frag.req'), ev.f('s1.auth.frag.resp')
+    return (
+        'IKEv2 with certificates and IKEv2 fragmentation (RFC 7383) after a QuickVPN-style login: both IKE_SA_INIT '
+        'messages carry IKEV2_FRAGMENTATION_SUPPORTED (16430), the response a CERTREQ. The IKE_AUTH request goes as '
+        '%d SKF fragments (payload 53, message ID 1, fragments 1/%d..%d/%d, the first naming IDi as next payload, '
+        'IP datagrams of at most 1280 bytes), the response as %d (IDr); nothing is resent. ESP both ways, '
+        'INFORMATIONAL delete pair, logout TLS.' % (len(req), len(req), len(req), len(req), len(resp)),
+        '%s Policy activation: IKE_SA_INIT %d/%d; IKE_AUTH request fragments %s (IN-NEG, AUTH sent), response '
+        'fragments %s (READY on the last, %d); no fragment is a retransmission. Network verification: ESP from %d; '
+        'qvpn.tunnel_up on %d. Teardown from the INFORMATIONAL request %d (response %d), logout TLS %s. Connected, '
+        'torn down; no Warning.'
+        % (login_only(ev, 's1'), ev.first('s1.sa_init.req'), ev.first('s1.sa_init.resp'), lst(req), lst(resp),
+           resp[-1], ev.first('s1.esp.out'), tunnel_up(ev, 's1'), ev.first('s1.info.req'), ev.first('s1.info.resp'),
+           tls_range(ev, 's1.logout')))
+
+
+@text('retry-after-psk-mismatch')
+def _retry_after_psk_mismatch(ev):
+    retx, refused = ev.f('s1.mm5.retx'), ev.f('s1.mm5_refused')
+    return (
+        'Windows L2TP/IPsec client (192.0.2.98) to a strongSwan gateway with the wrong pre-shared key, no TLS '
+        'login: MM1–MM4 fine; MM5 %d and its %d resends (1, 2, 4, 8 s: %s) are each answered by an encrypted '
+        'Informational (the gateway cannot decrypt MM5: PAYLOAD-MALFORMED) %s, never by MM6; the client gives up. '
+        '5 s after the last answer a new Main Mode with a new initiator cookie and the right key (MM1 %d), Quick '
+        'Mode, ESP both ways for 30 s until the capture ends.'
+        % (ev.first('s1.mm5'), len(retx), lst(retx), lst(refused), ev.first('s2.mm1')),
+        'Two attempts. First (MM1 %d): pre-shared key mismatch, IKE state MM_KEY_EXCH from MM4 (%d): MM5 answered '
+        'by encrypted Informationals, no MM6; a Warning by the second resend (%d) at the latest; no ESP. Second '
+        '(new initiator cookie, MM1 %d — a new attempt, not a continuation of the failed one): %s; QM_IDLE from '
+        'MM6 (%d); ESP from %d, qvpn.tunnel_up on %d; connected, not torn down; no Warning.'
+        % (ev.first('s1.mm1'), ev.first('s1.mm4'), retx[1], ev.first('s2.mm1'), mm_qm(ev, 's2'), ev.first('s2.mm6'),
+           ev.first('s2.esp.out'), tunnel_up(ev, 's2')))
+
+
+@text('qm-refused')
+def _qm_refused(ev):
+    return (
+        'Quick Mode refused: QuickVPN login and Main Mode complete; QM1 %d is answered by an encrypted '
+        'Informational %d (the gateway\'s NO-PROPOSAL-CHOSEN, not QM2); 0.9 s later the client deletes the ISAKMP '
+        'SA with its own encrypted Informational %d. No ESP; background for 10 s.'
+        % (ev.first('s1.qm1'), ev.first('s1.qm_refused'), ev.first('s1.info.client')),
+        '%s Policy activation: MM1–MM6 %s, IKE state QM_IDLE from MM6 (%d); QM1 %d. Phase 2 failed, Quick Mode '
+        'refused by an encrypted reply: a Warning on %d. The client\'s delete %d is no teardown of a tunnel (none '
+        'carried traffic). No ESP, no tunnel_up.'
+        % (login_only(ev, 's1'), lst(ev.first('s1.mm%d' % n) for n in range(1, 7)), ev.first('s1.mm6'),
+           ev.first('s1.qm1'), ev.first('s1.qm_refused'), ev.first('s1.info.client')))
+
+
+@text('capture-ends-early')
+def _capture_ends_early(ev):
+    return (
+        'strongSwan client (192.0.2.102, modeconfig pull) to a Cisco IOS gateway, no TLS login: Main Mode %s, '
+        'Mode Config request and reply (Transaction exchange 6, encrypted) %d/%d; the capture is stopped 64 ms '
+        'after the reply (the last frame is a neighbour\'s broadcast), before any Quick Mode.'
+        % (lst(ev.first('s1.mm%d' % n) for n in range(1, 7)), ev.first('s1.cfg.req'), ev.first('s1.cfg.reply')),
+        'Policy activation: MM1–MM6 %s, IKE state QM_IDLE from MM6 (%d), Mode Config %d/%d. The capture ended '
+        'in QM_IDLE, 64 ms after the last IKE message: not a phase-2 failure, no stall; no Warning.'
+        % (lst(ev.first('s1.mm%d' % n) for n in range(1, 7)), ev.first('s1.mm6'), ev.first('s1.cfg.req'),
+           ev.first('s1.cfg.reply')))
+
+
+@text('one-way-capture-point')
+def _one_way_capture_point(ev):
+    out = ev.f('s1.esp.out')
+    return (
+        'A SPAN session that mirrors only what arrives at a Cisco RV gateway (198.51.100.67), started mid-tunnel: '
+        '%d ESP packets over 59 s from the client 203.0.113.150 (one SPI, sequence numbers from the middle of the '
+        'flow: pings every second, the acknowledgements of two downloads, an upload), none from the gateway; the '
+        'DNS and NTP answers to the gateway and the router\'s ARP are one-way too. No IKE.' % len(out),
+        'One attempt (roles a guess). ESP one way only (%d–%d), and the capture cannot tell why: no negotiation '
+        'seen and the capture point sees only what arrives at the gateway. The verdict must offer "the capture '
+        'point sees one direction only" first rather than blame the return path; no Warning on the first ESP '
+        'packet (%d).' % (out[0], out[-1], out[0]))
+
+
+@text('ah-tunnel')
+def _ah_tunnel(ev):
+    return (
+        'tcpdump on the outside of a strongSwan gateway (198.51.100.68): a branch Cisco IOS router (203.0.113.70) '
+        'initiates IKEv1 for a tunnel whose phase 2 is AH (IP protocol 51, HMAC-SHA1-96, tunnel mode: the inner '
+        'packets are readable): a branch PC pings an HQ server every second, the HQ monitor pings the branch router '
+        'every 5 s, all answered through the tunnel for 45 s, until the capture ends.',
+        'Policy activation: %s; IKE state QM_IDLE from MM6 (%d). Network verification: AH both ways from %d (first '
+        'HQ→branch %d) to the last frame, as ESP would be. Connected (protocol AH), not torn down; no Warning.'
+        % (mm_qm(ev, 's1'), ev.first('s1.mm6'), ev.first('s1.ah.out'), ev.first('s1.ah.in')))
+
+
 def rows(keyframes, captures):
     """One README row per generated capture, in the generator's order.
 

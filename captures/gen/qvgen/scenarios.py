@@ -5,9 +5,11 @@ Addresses are from the documentation ranges (192.0.2.0/24, 198.51.100.0/24,
 203.0.113.0/24) or private ranges.  Seeds and start dates are fixed per scenario.
 """
 import calendar
+import struct
 
 from . import quickvpn as qv
 from . import ike
+from . import net as netl
 from .background import Lan, https_session, web_cert, dns_query, dns_response
 from .capture import Capture
 from .net import Site
@@ -290,6 +292,313 @@ def many_clients():
     return cap
 
 
+# ---------------------------------------------------------------------- issue 13: what must not be a failure,
+# and failures that must be seen (rekey, DPD, collision, redirect, fragments, retry,
+# Quick Mode refused, capture cut short, one-way capture point, AH)
+
+
+def rekey_live_tunnel():
+    """IKEv2 tunnel passing ESP; the client rekeys the child SA (CREATE_CHILD_SA with
+    PFS, new SPIs), deletes the old one (INFORMATIONAL, SK{D}) and the traffic goes on
+    on the new SPIs until the capture ends."""
+    cap, p, lan = client_capture('rekey-live-tunnel', 9393001, epoch_us(2012, 8, 20, 14, 7, 31, 220417),
+                                 '192.0.2.91', '192.0.2.1', '198.51.100.62', rtt=0.044, v2=True)
+    r = cap.rng
+    t = qv.tls_session(p, jit(cap, 1.1), 's1.login')
+    t = qv.ikev2_exchange(p, jit(cap, t + 6.5), 's1')
+    t0 = p.cli_at(t, 0.3)
+    t1 = t0 + 30.0
+    qv.esp_traffic(p, t0, t1, 's1', lost=0, bulk=1)
+    t, _old = qv.ikev2_rekey_child(p, t1 + r.uniform(0.1, 0.3), 's1', 2)
+    qv.ikev2_delete_child(p, p.cli_at(t, r.uniform(0.004, 0.009)), 's1', 3)
+    t2 = t1 + 0.6
+    qv.esp_traffic(p, t2, t2 + 30.0, 's1', lost=0, bulk=1)
+    background(lan, t2 + 31.0)
+    return cap
+
+
+def dpd_live_tunnel():
+    """strongSwan road warrior (IKEv1, Main Mode + Quick Mode) to a Cisco IOS gateway
+    with `crypto isakmp keepalive 10 periodic`: an encrypted R-U-THERE from the
+    gateway every 10 s, each answered by an R-U-THERE-ACK, while ESP flows both ways."""
+    cap, p, lan = client_capture('dpd-live-tunnel', 9494001, epoch_us(2012, 9, 4, 9, 52, 11, 604211),
+                                 '192.0.2.97', '192.0.2.1', '198.51.100.64', rtt=0.039, gw_ttl=249)
+    r = cap.rng
+    t = qv.main_mode(p, jit(cap, 2.0), 's1', cvids=qv.STRONGSWAN_VIDS, gvids=qv.CISCO_IOS_VIDS,
+                     transforms=[(5, 2, 1, 2)])
+    t_p1 = t
+    t = qv.quick_mode(p, t, 's1')
+    t0 = p.cli_at(t, r.uniform(0.2, 0.4))
+    t1 = t0 + 62.0
+    qv.esp_traffic(p, t0, t1, 's1', lost=0, bulk=2)
+    td = t_p1 + 10.0 + r.uniform(-0.002, 0.002)     # the gateway's keepalive timer, from its MM6
+    while td < t1:
+        qv.dpd(p, td, 's1')
+        td += 10.0 * r.uniform(0.9998, 1.0002)
+    background(lan, t1 + 1.0)
+    return cap
+
+
+def ike_sa_collision():
+    """tcpdump on the outside of a strongSwan site-to-site gateway (198.51.100.50):
+    traffic on both LANs makes both peers initiate at once.  Its MM1 and the Cisco IOS
+    peer's MM1 (another initiator cookie) cross 3 ms apart; each answers the other's
+    with MM2.  The Cisco drops its own half-open exchange (no MM3, no resend) and
+    completes the strongSwan one; Quick Mode on it, ESP both ways to the end."""
+    site = Site('198.51.100.0', 24, '00:1b:0d:5c:20:01', capture_mac='52:54:00:4a:11:50')
+    cap = Capture('ike-sa-collision', site, 9595001, epoch_us(2012, 9, 27, 3, 14, 52, 80233))
+    r = cap.rng
+    a = cap.host('strongswan', '198.51.100.50', 64, mac='52:54:00:4a:11:50', local=True)
+    router = cap.host('router', '198.51.100.1', 255, mac='00:1b:0d:5c:20:01', local=True, ipid_step=(1, 50))
+    nb = cap.host('dmz', '198.51.100.51', 64, mac='52:54:00:4a:11:51', local=True, ipid_step=(1, 5))
+    b = cap.host('cisco', '203.0.113.60', 246, ipid_step=(1, 3))
+    dns = cap.host('dns', '192.0.2.53', 58, ipid_step=(1, 80))
+    remote = [cap.host('r1', '203.0.113.201', 47, ipid_step=(1, 200))]
+    lan = Lan(cap, a, router, [nb], dns, remote)
+    p = qv.Peer(cap, a, b, 0.031, 'client')
+    ike1 = [(5, 2, 1, 2)]                       # 3DES, SHA-1, pre-shared key, group 2 on both
+    lan.emit('dns', r.uniform(0.1, 0.6))
+    t = jit(cap, 3.0)
+    t_mm1 = t
+    t = qv.main_mode(p, t, 's1', cvids=qv.STRONGSWAN_VIDS, gvids=qv.CISCO_IOS_VIDS, transforms=ike1)
+    # the Cisco's own Main Mode, sent before the strongSwan MM1 reached it
+    ic_b, rc_b = r.randbytes(8), r.randbytes(8)
+    tb = t_mm1 + r.uniform(0.0025, 0.0031)
+    p.ike(tb, False, ike.mm1(ic_b, qv.CISCO_IOS_VIDS, ike1), 's1.peer.mm1')
+    p.ike(tb + r.uniform(0.0018, 0.0024), True, ike.mm2(ic_b, rc_b, qv.STRONGSWAN_VIDS, ike1), 's1.peer.mm2')
+    t = qv.quick_mode(p, t, 's1')
+    t0 = p.cli_at(t, r.uniform(0.1, 0.3))
+    t1 = t0 + 40.0
+    qv.esp_traffic(p, t0, t1, 's1', lost=0, bulk=2, interval=2.0)
+    lan.fill(0.0, t1 + 1.0, int((t1 + 1.0) * 0.4), kinds=['dns', 'dns', 'ping', 'arp_neighbor'])
+    return cap
+
+
+def ikev2_redirect():
+    """strongSwan road warrior to a gateway cluster with RFC 5685 redirection: the
+    first gateway answers IKE_SA_INIT with only N(REDIRECT) naming 198.51.100.71
+    (responder SPI zero); the client starts a new IKE SA there (N(REDIRECTED_FROM)),
+    IKE_AUTH succeeds, ESP both ways until the capture ends."""
+    cap, p, lan = client_capture('ikev2-redirect', 9696001, epoch_us(2012, 10, 9, 7, 41, 26, 513370),
+                                 '192.0.2.101', '192.0.2.1', '198.51.100.70', rtt=0.036, v2=True)
+    r = cap.rng
+    gw2 = cap.host('gateway2', '198.51.100.71', 52, ipid_step=(1, 3))
+    p2 = qv.Peer(cap, p.cli, gw2, 0.037, 'client', v2=True)
+    t = jit(cap, 2.5)
+    ispi, ni = r.randbytes(8), r.randbytes(32)
+    p.ike(t, True, ike.ike_sa_init(r, ispi, b'\0' * 8, False, vids=(), nonce=ni,
+                                   notifies=[(ike.N_REDIRECT_SUPPORTED, b'')]), 's1.sa_init.req')
+    t = p.gw_at(t, r.uniform(0.001, 0.002))
+    p.ike(t, False, ike.ike_sa_init_redirect(ispi, gw2.ipb, ni), 's1.redirect')
+    t = p2.cli_at(t, r.uniform(0.002, 0.004))
+    t = qv.ikev2_exchange(p2, t, 's2', vids=(), init_notifies=[(ike.N_REDIRECTED_FROM, ike.gw_ident_ipv4(p.gw.ipb))])
+    t0 = p2.cli_at(t, 0.25)
+    t1 = t0 + 30.0
+    qv.esp_traffic(p2, t0, t1, 's2', lost=0, bulk=1)
+    background(lan, t1 + 1.0)
+    return cap
+
+
+def ikev2_fragments():
+    """IKEv2 with certificates and IKEv2 fragmentation (RFC 7383): both announce
+    IKEV2_FRAGMENTATION_SUPPORTED, the IKE_AUTH request goes as 3 SKF fragments and
+    the response as 2 (one message ID each, fragment numbers 1..n), nothing resent;
+    ESP both ways, delete pair, logout."""
+    cap, p, lan = client_capture('ikev2-fragments', 9797001, epoch_us(2012, 10, 22, 18, 3, 9, 771254),
+                                 '192.0.2.93', '192.0.2.1', '198.51.100.63', rtt=0.047, v2=True)
+    r = cap.rng
+    t = qv.tls_session(p, jit(cap, 1.2), 's1.login')
+    t = qv.ikev2_exchange(p, jit(cap, t + 6.4), 's1', fragments=True)
+    t0 = p.cli_at(t, 0.3)
+    t1 = t0 + 25.0
+    qv.esp_traffic(p, t0, t1, 's1', lost=0, bulk=1)
+    t = qv.ikev2_delete(p, t1 + r.uniform(1.0, 2.0), 's1')
+    t = qv.tls_session(p, t + 0.05, 's1.logout')
+    background(lan, t + 1.5)
+    return cap
+
+
+def retry_after_psk_mismatch():
+    """Windows L2TP/IPsec client to a strongSwan gateway, wrong pre-shared key: the
+    gateway cannot decrypt MM5 and answers it, and each of its 4 resends (1, 2, 4,
+    8 s), with an encrypted Informational (PAYLOAD-MALFORMED).  The client gives up;
+    5 s after the last answer a new Main Mode (new initiator cookie) with the right
+    key completes, Quick Mode, ESP both ways until the capture ends."""
+    cap, p, lan = client_capture('retry-after-psk-mismatch', 9898001, epoch_us(2012, 11, 6, 16, 20, 3, 419032),
+                                 '192.0.2.98', '192.0.2.1', '198.51.100.65', rtt=0.050, gw_ttl=53)
+    r = cap.rng
+    last = []
+
+    def refuse(ts):          # strongSwan: "message parsing failed", an encrypted N(PAYLOAD-MALFORMED)
+        ta = p.gw_at(ts, r.uniform(0.0015, 0.003))
+        p.ike(ta, False, ike.info_notify_encrypted(r, p.ic, p.rc, r.getrandbits(32) | 0x01000000), 's1.mm5_refused')
+        last.append(ta)
+    qv.main_mode(p, jit(cap, 2.2), 's1', stop_after=4, gvids=qv.STRONGSWAN_VIDS, answer=refuse)
+    p.new_sa()
+    t = qv.main_mode(p, last[-1] + 5.0 + r.uniform(0.0, 0.3), 's2', gvids=qv.STRONGSWAN_VIDS)
+    t = qv.quick_mode(p, t, 's2')
+    t0 = p.cli_at(t, r.uniform(0.3, 0.6))
+    t1 = t0 + 30.0
+    qv.esp_traffic(p, t0, t1, 's2', lost=0, bulk=1)
+    background(lan, t1 + 1.0)
+    return cap
+
+
+def qm_refused():
+    """QuickVPN login and Main Mode complete; the gateway refuses QM1 with an
+    encrypted Informational (NO-PROPOSAL-CHOSEN with the proposal's SPI) instead of
+    QM2; 0.9 s later the client deletes the ISAKMP SA (its own encrypted
+    Informational).  No ESP; background for 10 s."""
+    cap, p, lan = client_capture('qm-refused', 9999001, epoch_us(2012, 12, 3, 10, 9, 47, 302118),
+                                 '192.0.2.99', '192.0.2.1', '198.51.100.66', rtt=0.045)
+    r = cap.rng
+    t = qv.tls_session(p, jit(cap, 1.0), 's1.login')
+    t = qv.main_mode(p, jit(cap, t + 7.0), 's1')
+    msgid = r.getrandbits(32) | 0x01000000
+    t = p.cli_at(t, r.uniform(0.009, 0.012))
+    p.ike(t, True, ike.qm1(r, p.ic, p.rc, msgid), 's1.qm1')
+    t = p.gw_at(t, r.uniform(0.004, 0.009))
+    p.ike(t, False, ike.info_notify_encrypted(r, p.ic, p.rc, r.getrandbits(32) | 0x01000000, spi_len=4),
+          's1.qm_refused')
+    t = p.cli_at(t, r.uniform(0.85, 0.95))
+    p.ike(t, True, ike.info_delete_isakmp(r, p.ic, p.rc, r.getrandbits(32) | 0x10000000), 's1.info.client')
+    background(lan, t + 10.0)
+    return cap
+
+
+def capture_ends_early():
+    """strongSwan client (IKEv1, modeconfig pull) to a Cisco IOS gateway: Main Mode
+    completes, Mode Config request and reply (Transaction exchange); the capture is
+    stopped 64 ms after the reply, before any Quick Mode."""
+    cap, p, lan = client_capture('capture-ends-early', 10101001, epoch_us(2013, 1, 15, 13, 26, 40, 118905),
+                                 '192.0.2.102', '192.0.2.1', '198.51.100.69', rtt=0.041, gw_ttl=246)
+    r = cap.rng
+    t = qv.main_mode(p, jit(cap, 3.1), 's1', cvids=qv.STRONGSWAN_VIDS[1:], gvids=qv.CISCO_IOS_VIDS,
+                     transforms=[(5, 2, 1, 2)])
+    t = qv.mode_config(p, p.cli_at(t, r.uniform(0.001, 0.002)), 's1')
+    t_end = t + 0.064
+    background(lan, t_end - 0.001)
+    lan.emit('nbns_query', t_end)                # the last frame: a neighbour's broadcast
+    return cap
+
+
+def one_way_capture_point():
+    """A SPAN session next to a Cisco RV gateway that mirrors one direction only (what
+    arrives at its WAN port), started mid-tunnel: 60 s of ESP from the client (pings,
+    TCP acknowledgements of downloads, an upload), nothing of the gateway's; the other
+    arriving traffic (DNS and NTP answers to the gateway, the router's ARP) is one-way
+    too."""
+    site = Site('198.51.100.0', 24, '00:1b:0d:63:10:01')
+    cap = Capture('one-way-capture-point', site, 10202001, epoch_us(2013, 2, 18, 11, 4, 27, 650712))
+    r = cap.rng
+    gw = cap.host('gateway', '198.51.100.67', 64, mac='00:1a:70:3c:41:07', local=True, ipid_step=(1, 3))
+    router = cap.host('router', '198.51.100.1', 255, mac='00:1b:0d:63:10:01', local=True, ipid_step=(1, 40))
+    cli = cap.host('client', '203.0.113.150', 114, ipid_step=(1, 2))
+    dns = cap.host('dns', '192.0.2.53', 57, ipid_step=(1, 90))
+    ntp = cap.host('ntp', '192.0.2.123', 49, ipid_step=(1, 150))
+    p = qv.Peer(cap, cli, gw, 0.064, 'gateway')
+    p.seq_out = 48210 + r.randrange(2000)
+    t_end = 60.0
+    ev = []
+    t = r.uniform(0.0, 0.3)
+    while t < t_end:                                     # the client's pings through the tunnel
+        ev.append((t, qv.ICMP_INNER))
+        t += r.uniform(0.998, 1.003)
+    for start in (r.uniform(6, 12), r.uniform(30, 38)):  # downloads: only the client's ACKs pass here
+        tb = start
+        for _ in range(r.randint(40, 70)):
+            ev.append((tb, 40))
+            tb += r.uniform(0.004, 0.03)
+    tb = r.uniform(44, 50)                               # an upload: full-size packets
+    for _ in range(r.randint(30, 45)):
+        ev.append((tb, 1400))
+        tb += r.uniform(0.001, 0.004)
+    for te, inner in sorted(ev):
+        p.esp(te, True, inner, 's1.esp.out')
+    names = ['www.cisco.com', 'time.windows.com', 'tools.cisco.com', 'download.example.net']
+    t = r.uniform(1.0, 4.0)
+    while t < t_end - 1.0:                               # answers to the gateway's queries
+        q = r.choice(names)
+        cap.udp(t, dns, gw, 53, r.randrange(1025, 5000),
+                dns_response(r.randrange(0x10000), q, ['198.51.100.%d' % r.randrange(100, 200)]))
+        t += r.uniform(4.0, 9.0)
+    for t in (r.uniform(5.0, 15.0), r.uniform(40.0, 50.0)):
+        cap.udp(t, ntp, gw, 123, 123, ntp_server_reply(r, cap.ts(t) // 1000000))
+    for t in (r.uniform(2.0, 20.0), r.uniform(20.0, 40.0), r.uniform(40.0, 58.0)):
+        cap.arp(t, 1, router.mac, router.ip, b'\0' * 6, '198.51.100.%d' % r.randrange(100, 200), netl.BROADCAST_MAC)
+    return cap
+
+
+def ntp_server_reply(r, unix_seconds):
+    """An NTPv4 server reply (mode 4, stratum 2): 48 bytes."""
+    now = unix_seconds + 2208988800                  # NTP era 0 counts from 1900
+    return struct.pack('!BBbbII4sQQQQ', 0x24, 2, 6, -23, r.randrange(1 << 12), r.randrange(1 << 14),
+                       bytes([192, 0, 2, 1]), (now - 900) << 32, (now << 32) | r.getrandbits(32),
+                       (now << 32) | r.getrandbits(32), (now << 32) | r.getrandbits(32))
+
+
+def ah_tunnel():
+    """tcpdump on the outside of a strongSwan gateway (198.51.100.68): a branch Cisco IOS
+    router initiates IKEv1 (Main Mode, Quick Mode) for a tunnel whose phase 2 is AH
+    (IP protocol 51, HMAC-SHA1-96, `ah-sha-hmac`): the inner packets stay readable.
+    A branch PC pings an HQ server every second, the HQ monitor pings the branch
+    router every 5 s, all answered through the tunnel, until the capture ends."""
+    site = Site('198.51.100.0', 24, '00:1b:0d:5c:30:01', capture_mac='52:54:00:6b:21:68')
+    cap = Capture('ah-tunnel', site, 10303001, epoch_us(2013, 3, 12, 8, 45, 19, 240611))
+    r = cap.rng
+    hq = cap.host('hq', '198.51.100.68', 64, mac='52:54:00:6b:21:68', local=True)
+    router = cap.host('router', '198.51.100.1', 255, mac='00:1b:0d:5c:30:01', local=True, ipid_step=(1, 50))
+    nb = cap.host('dmz', '198.51.100.75', 64, mac='52:54:00:6b:21:75', local=True, ipid_step=(1, 5))
+    branch = cap.host('branch', '203.0.113.70', 247, ipid_step=(1, 2))
+    dns = cap.host('dns', '192.0.2.53', 58, ipid_step=(1, 80))
+    remote = [cap.host('r1', '203.0.113.201', 47, ipid_step=(1, 200))]
+    lan = Lan(cap, hq, router, [nb], dns, remote)
+    p = qv.Peer(cap, branch, hq, 0.028, 'gateway')
+    lan.emit('dns', r.uniform(0.1, 0.6))
+    t = qv.main_mode(p, jit(cap, 1.5), 's1', cvids=qv.CISCO_IOS_VIDS, gvids=qv.STRONGSWAN_VIDS[1:],
+                     transforms=[(5, 2, 1, 2)])
+    t = qv.quick_mode(p, t, 's1')
+    t0 = p.cli_at(t, r.uniform(0.05, 0.2))
+    t1 = t0 + 45.0
+    ah_pings(p, t0, t1, 's1')
+    lan.fill(0.0, t1 + 1.0, int((t1 + 1.0) * 0.4), kinds=['dns', 'dns', 'ping', 'arp_neighbor'])
+    return cap
+
+
+def ah_pings(p, t0, t1, tag):
+    """Inner traffic of the AH tunnel: PC 10.10.1.23 (Windows) pings server 10.20.1.10 every
+    second, monitor 10.20.1.5 (Linux) pings the branch router 10.10.1.1 every 5 s.  TTLs as
+    the packets leave the tunnel ends (one router hop)."""
+    r = p.r
+    ev = []                                      # (time, from_client, src, dst, ttl, ipid, icmp)
+    pc_id, srv_id, mon_id, rtr_id = r.randrange(0x10000), r.randrange(0x10000), r.randrange(0x10000), 0
+    t, seq = t0, 0x0100 + r.randrange(0x100)
+    while t < t1:
+        seq += 1
+        pc_id += 1
+        ev.append((t, True, '10.10.1.23', '10.20.1.10', 127, pc_id, netl.icmp_echo(8, 1, seq, PING_WIN)))
+        srv_id = (srv_id + r.randint(1, 9)) & 0xffff
+        ev.append((p.gw_at(t, r.uniform(0.0004, 0.0009)), False, '10.20.1.10', '10.10.1.23', 63, srv_id,
+                   netl.icmp_echo(0, 1, seq, PING_WIN)))
+        t += r.uniform(0.998, 1.003)
+    t, mseq, ident = t0 + r.uniform(1.0, 4.0), 0, r.randrange(0x1000, 0x8000)
+    while t < t1:
+        mseq += 1
+        mon_id = (mon_id + 1) & 0xffff
+        payload = struct.pack('!II', 1363077919 + int(t), r.randrange(1000000)) + bytes(range(0x08, 0x38))
+        ev.append((t, False, '10.20.1.5', '10.10.1.1', 63, mon_id, netl.icmp_echo(8, ident, mseq, payload)))
+        rtr_id = (rtr_id + 1) & 0xffff
+        ev.append((p.cli_at(t, r.uniform(0.0008, 0.0015)), True, '10.10.1.1', '10.20.1.5', 255, rtr_id,
+                   netl.icmp_echo(0, ident, mseq, payload)))
+        t += 5.0 * r.uniform(0.999, 1.001)
+    ev.sort(key=lambda e: e[0])
+    for te, fc, src, dst, ttl, ipid, icmp in ev:
+        p.ah(te, fc, netl.ipv4_packet(src, dst, netl.IPPROTO_ICMP, ipid, ttl, icmp), tag + ('.ah.out' if fc else '.ah.in'))
+
+
+PING_WIN = b'abcdefghijklmnopqrstuvwabcdefghi'     # Windows ping.exe, 32 bytes
+
+
 SCENARIOS = [
     ('success-60443', 'pcap', success_60443),
     ('success-nat-t', 'pcapng', success_nat_t),
@@ -305,4 +614,14 @@ SCENARIOS = [
     ('ikev2-success', 'pcapng', ikev2_success),
     ('ikev2-auth-failed', 'pcap', ikev2_auth_failed),
     ('reconnect', 'pcapng', reconnect),
+    ('rekey-live-tunnel', 'pcapng', rekey_live_tunnel),
+    ('dpd-live-tunnel', 'pcap', dpd_live_tunnel),
+    ('ike-sa-collision', 'pcap', ike_sa_collision),
+    ('ikev2-redirect', 'pcapng', ikev2_redirect),
+    ('ikev2-fragments', 'pcapng', ikev2_fragments),
+    ('retry-after-psk-mismatch', 'pcap', retry_after_psk_mismatch),
+    ('qm-refused', 'pcap', qm_refused),
+    ('capture-ends-early', 'pcap', capture_ends_early),
+    ('one-way-capture-point', 'pcap', one_way_capture_point),
+    ('ah-tunnel', 'pcap', ah_tunnel),
 ]
