@@ -173,7 +173,9 @@ const qvpn_verdict *qvpn_engine_feed(qvpn_engine *eng, const qvpn_obs *obs)
         /* Only the frame that hit the session cap carries anything. */
         if (!(c.v.findings & QVPN_FINDING_BIT(QVPN_FINDING_SESSION_CAP)))
             return NULL;
-        return verdict_store(eng, &c);
+        qvpn_verdict *capped = verdict_store(eng, &c);
+        qvpn_rec_init(&eng->rec, obs, capped);      /* its record, for the tap */
+        return capped;
     }
     if (!handled)
         return NULL;

@@ -15,7 +15,8 @@ from conftest import PROFILE, REPO, make_home
 
 SRC = REPO / 'profiles' / PROFILE
 WARNINGS = ('qvpn.mm_stall', 'qvpn.qm_stall', 'qvpn.ike_notify', 'qvpn.ike_auth_failed',
-            'qvpn.tls_alert', 'qvpn.esp_one_way', 'qvpn.rst_after_alert', 'qvpn.session_cap')
+            'qvpn.tls_alert', 'qvpn.esp_one_way', 'qvpn.rst_after_alert', 'qvpn.ike_refused',
+            'qvpn.session_cap')
 PHASE_FILTERS = {
     'Connection': 'qvpn.phase == 1',
     'Policy activation': 'qvpn.phase == 2',
@@ -109,11 +110,14 @@ def test_filter_buttons(tshark, captures):
     for label, numeric in PHASE_FILTERS.items():
         assert buttons[label] == 'qvpn.phase == "%s"' % label
         assert tshark.frames(ref, buttons[label]) == tshark.frames(ref, numeric), label
+    # 224: the client's first encrypted Informational, which could be a DPD; the
+    # Teardown starts with the second in a row (225).
     assert tshark.frames(ref, buttons['Policy activation']) == \
-        [153, 154, 155, 162, 163, 164, 165, 166, 168]
+        [153, 154, 155, 162, 163, 164, 165, 166, 168, 224]
     assert set(re.split(r'\s*\|\|\s*', buttons['qvpn warnings'])) == set(WARNINGS)
-    # psk-mismatch: the login's RST after the alerts, then the four MM5 retransmissions
-    assert tshark.frames(captures['psk-mismatch'], buttons['qvpn warnings']) == [21, 28, 31, 33, 40]
+    # psk-mismatch: the MM5 sent a third time and on (the first resend is a Note, the
+    # login's RST after its encrypted alerts too)
+    assert tshark.frames(captures['psk-mismatch'], buttons['qvpn warnings']) == [31, 33, 40]
 
 
 def test_colorfilters(tshark, captures):

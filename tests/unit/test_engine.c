@@ -717,6 +717,7 @@ static void test_session_cap(fixture *fx, gconstpointer data)
     g_assert_nonnull(v);
     g_assert_null(v->session);
     g_assert_cmpuint(v->findings, ==, BIT(QVPN_FINDING_SESSION_CAP));
+    g_assert_true(qvpn_engine_record(fx->eng)->v == v);     /* the record the glue taps */
     g_assert_null(ike(fx, 0.0, CLIENT, GATEWAY, MM, 4, false, 0, 0, PL(SA)));
     g_assert_true(qvpn_engine_session_cap_hit(fx->eng));
     /* Known sessions go on. */

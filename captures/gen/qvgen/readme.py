@@ -69,14 +69,14 @@ def v1_success(ev, p, ended='teardown'):
     else:
         out.append('Ends with the tunnel up (no teardown).')
     w = ['qvpn.tunnel_up %d' % tunnel_up(ev, p)]
-    w.append('qvpn.rst_after_alert %s (gateway RST after the encrypted close_notify alerts, as in the reference)'
+    w.append('qvpn.rst_after_close %s (gateway RST after the encrypted close_notify alerts, as in the reference)'
              % lst(rsts(ev, p)))
     out.append('Warnings: ' + '; '.join(w) + '; nothing else.')
     return ' '.join(out)
 
 
 def login_only(ev, p):
-    return 'Connection: login TLS %s; rst_after_alert on %d (RST after the encrypted alerts).' % (
+    return 'Connection: login TLS %s; rst_after_close on %d (RST after the encrypted alerts).' % (
         tls_range(ev, p + '.login'), ev.first(p + '.login.rst'))
 
 
@@ -84,9 +84,9 @@ def reference_row(ev):
     t = ev.f('tls1')
     assert t == list(range(90, 97)), t    # the text below names these frames
     return ('Connection: login TLS on nav-port 90–120 (SYN 90, SYN/ACK 91, SSLv2 ClientHello 93, ServerHello 95; '
-            'qvpn.rst_after_alert on 120). Policy activation: MM1–MM6 153, 154, 155, 162, 163, 164; QM1–QM3 165, 166, 168; '
+            'qvpn.rst_after_close on 120). Policy activation: MM1–MM6 153, 154, 155, 162, 163, 164; QM1–QM3 165, 166, 168; '
             'IKE state QM_IDLE from 164. Network verification: ESP 167 (before QM3, as published), 209, 216; '
-            'qvpn.tunnel_up on 216 (time to tunnel 216−153 = 12.230442 s). Teardown from 224: Informationals 224, 225 '
+            'qvpn.tunnel_up on 216 (time to tunnel 216−153 = 12.230442 s). Policy activation also 224 (the first encrypted Informational, which could be a DPD); Teardown from 225, the second in a row: Informationals 224, 225 '
             '(client), 244, 245 (gateway); logout TLS on giga-pocket 227–259 (within 30 s of 224, so the same session, '
             'phase Teardown; it ends with the client FIN 259, no RST). One session. RTTs: IKE 154−153 = 0.097437 s, '
             '162−155 = 0.486430, 164−163 = 0.101476, 166−165 = 0.565257; TCP 228−227 = 0.090260 (91−90 = 0.090297); '
@@ -207,7 +207,7 @@ def _midflow_tunnel(ev):
         'One session, roles guessed (client = first ESP sender 203.0.113.200, not a known gateway). Network verification: '
         'ESP from 1; qvpn.tunnel_up on %d (no time-to-tunnel: no IKE seen). Teardown from %d: Informationals %s (client), '
         '%s (gateway); logout TLS %s joins the session (within 30 s). IKE state QM_IDLE on the '
-        'Informationals (an encrypted Informational implies an ISAKMP SA; no Main Mode is in the capture). Warnings: tunnel_up %d; rst_after_alert %d.'
+        'Informationals (an encrypted Informational implies an ISAKMP SA; no Main Mode is in the capture). Warnings: tunnel_up %d; rst_after_close %d.'
         % (tunnel_up(ev, 's1'), ev.first('s1.info.client'), lst(ev.f('s1.info.client')), lst(ev.f('s1.info.gateway')),
            tls_range(ev, 's1.logout'), tunnel_up(ev, 's1'), ev.first('s1.logout.rst')))
 
@@ -242,7 +242,7 @@ def _many_clients(ev):
         '203.0.113.233–240). c03, c10, c17 are behind NAT (NAT-T, mapped ports). Two fail: c06 (pre-shared key '
         'mismatch) and c14 (phase-1 proposal mismatch); all others succeed.',
         '20 QuickVPN sessions (plus TLS-only sessions for the background HTTPS on port 443, which never reach IKE). '
-        'Successful ones: QM_IDLE, tunnel_up, rst_after_alert on each gateway RST. ' + '; '.join(parts) + '.')
+        'Successful ones: QM_IDLE, tunnel_up, rst_after_close on each gateway RST. ' + '; '.join(parts) + '.')
 
 
 @text('busy-client')
@@ -264,7 +264,7 @@ def _ikev2_success(ev):
         'payload), ESP both ways (AES-CBC sizes), INFORMATIONAL delete pair (SK), logout TLS.',
         '%s Policy activation: IKE_SA_INIT %d/%d, IKE_AUTH %d/%d; IKE state READY (V2_READY) from %d. Network '
         'verification: ESP from %d; qvpn.tunnel_up on %d. Teardown from the INFORMATIONAL request %d (response %d), '
-        'logout TLS %s. Warnings: tunnel_up %d; rst_after_alert %s.'
+        'logout TLS %s. Warnings: tunnel_up %d; rst_after_close %s.'
         % (login_only(ev, 's1'), ev.first('s1.sa_init.req'), ev.first('s1.sa_init.resp'), ev.first('s1.auth.req'),
            ev.first('s1.auth.resp'), ev.first('s1.auth.resp'), ev.first('s1.esp.out'), tunnel_up(ev, 's1'),
            ev.first('s1.info.req'), ev.first('s1.info.resp'), tls_range(ev, 's1.logout'), tunnel_up(ev, 's1'),
@@ -513,15 +513,15 @@ private ranges, 100.64/10 (bench), and, in the reference, the published ones.
 ## Verdict legend
 
 Phases: **Connection** (TCP/TLS login before IKE), **Policy activation** (IKE exchanges),
-**Network verification** (ESP, and TLS while the tunnel is up), **Teardown** (encrypted
-Informational after the tunnel carried ESP, and every later packet of that session except
-ESP resuming).  IKE state after MM1 MM_NO_STATE, MM2/MM3 MM_SA_SETUP, MM4/MM5 MM_KEY_EXCH,
+**Network verification** (ESP, and TLS while the tunnel is up), **Teardown** (what ends a
+tunnel that existed — IKEv1: the second encrypted Informational in a row from one side;
+IKEv2: a Delete — and every later packet of that session except ESP resuming).  IKE state after MM1 MM_NO_STATE, MM2/MM3 MM_SA_SETUP, MM4/MM5 MM_KEY_EXCH,
 MM6 QM_IDLE (kept through Quick Mode).  Warnings are the expert-info names
-(`qvpn.rst_after_alert`, `qvpn.mm_stall`, `qvpn.ike_retransmission`, `qvpn.qm_stall`,
+(`qvpn.rst_after_close`, `qvpn.mm_stall`, `qvpn.ike_retransmission`, `qvpn.qm_stall`,
 `qvpn.ike_notify`, `qvpn.tls_alert`, `qvpn.esp_one_way`, `qvpn.tunnel_up`).  A login more
 than 30 s after a teardown starts a new session.  Every QuickVPN TLS session that completes
 ends like the reference one: the gateway sends an encrypted close_notify, the client answers
-with its own and a FIN, the gateway resets: `rst_after_alert` on that RST.  Frame numbers are
+with its own and a FIN, the gateway resets: `rst_after_close` (a Note) on that RST.  Frame numbers are
 1-based, as tshark prints them.
 
 ## Generated captures
