@@ -39,7 +39,6 @@ typedef struct qvpn_ike_sa {
     qvpn_ike_key key;           /* first: the hash key */
     qvpn_sess   *sess;
     qvpn_addr    initiator;
-    uint8_t      version;
     uint8_t      last_init, last_resp;   /* phase-1 message numbers seen each way */
     qvpn_ike_state state;
     qvpn_req     msg[7];        /* latest transmission of MM1..MM6 / AM1..AM3 */
@@ -154,7 +153,6 @@ static qvpn_ike_sa *sa_open(qvpn_ike_tracker *t, qvpn_ctx *c, qvpn_pair *pair)
     memcpy(sa->key.ispi, o->ike.ispi, 8);
     sa->sess = s;
     sa->initiator = src_init ? o->src : o->dst;
-    sa->version = o->ike.version;
     sa->first_ts = o->ts_ns;
     sa->exchanges = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     g_hash_table_insert(t->sas, &sa->key, sa);

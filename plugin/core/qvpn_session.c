@@ -94,10 +94,14 @@ static qvpn_sess *session_new(qvpn_ctx *c, qvpn_pair *pair, const qvpn_addr *cli
                    QVPN_FINDING_BIT(QVPN_FINDING_IKE_REDIRECT))
 
 /* Absolute: captures glued together from several runs go back in time. */
+static int64_t gap(int64_t a, int64_t b)
+{
+    return a >= b ? a - b : b - a;
+}
+
 static int64_t since(const qvpn_ctx *c, int64_t ts)
 {
-    int64_t gap = c->obs->ts_ns - ts;
-    return gap < 0 ? -gap : gap;
+    return gap(c->obs->ts_ns, ts);
 }
 
 /* A new IKE SA joins the attempt unless that one's phase 1 already failed and its
@@ -129,8 +133,8 @@ static bool login_joins(qvpn_ctx *c, qvpn_sess *s)
     int64_t now = c->obs->ts_ns;
     if (!s->had_ike && (s->facts.findings & QVPN_FINDING_BIT(QVPN_FINDING_TLS_ALERT)))
         return false;                               /* a new try after a refused login */
-    int64_t quiet = c->obs->rel_ts_ns - s->facts.last_rel_ns;
-    if (!s->had_ike && !s->esp_seen && (quiet < 0 ? -quiet : quiet) >= RETRY_GAP_NS)
+    if (!s->had_ike && !s->esp_seen &&
+        gap(c->obs->rel_ts_ns, s->facts.last_rel_ns) >= RETRY_GAP_NS)
         return false;                               /* parallel connections only */
     if (s->teardown) {
         if (s->logout_seen || now - s->teardown_ts > c->cfg->logout_window_ns)
