@@ -105,6 +105,8 @@ const char *qvpn_dh_group_name(uint16_t group);
 /* --- Notification data ------------------------------------------------------------ */
 
 typedef struct qvpn_ike_notify {
+    uint8_t        major;          /* the registry type is in: 17 is INVALID_KE_PAYLOAD in
+                                      IKEv2, INVALID-KEY-INFORMATION in IKEv1 */
     uint16_t       type;
     uint8_t        protocol;       /* protocol id */
     uint8_t        spi_len;
@@ -118,7 +120,8 @@ typedef struct qvpn_ike_notify {
  * RFC 7296 3.10).  False for any other payload or a body too short. */
 bool qvpn_ike_notify_full(uint8_t major, const qvpn_ike_payload *pl, qvpn_ike_notify *out);
 
-/* INVALID_KE_PAYLOAD (IKEv2 type 17): the 2-byte D-H group the responder accepts. */
+/* INVALID_KE_PAYLOAD (IKEv2 type 17): the 2-byte D-H group the responder accepts.
+ * False for an IKEv1 notification (n->major 1). */
 bool qvpn_ike_invalid_ke_group(const qvpn_ike_notify *n, uint16_t *group);
 
 /* REDIRECT (RFC 5685, type 16407): the new gateway when it is an IPv4 (type 1) or
