@@ -103,6 +103,7 @@ typedef enum {
     QP_UDPENCAP,            /* ESP/IKE in UDP 4500 */
     QP_ICMP,                /* cut layer */
     QP_ICMPV6,              /* cut layer */
+    QP_TLS,                 /* its records: the hellos' offered suites */
     QP_COUNT
 } qvpn_proto;
 
@@ -117,6 +118,7 @@ static const char *const proto_names[] = {
     [QP_UDPENCAP] = "udpencap",
     [QP_ICMP]     = "icmp",
     [QP_ICMPV6]   = "icmpv6",
+    [QP_TLS]      = "tls",
 };
 _Static_assert(sizeof(proto_names) / sizeof(proto_names[0]) == QP_COUNT,
                "proto_names[] must have one entry per qvpn_proto");
@@ -562,6 +564,8 @@ static void extract_ike(const top_items *ti, qvpn_obs *obs)
     obs->ike.n_notify = sum.n_notify;
     obs->ike.sk_inner = sum.sk_inner;
     obs->ike.malformed = sum.status == QVPN_IKE_WALK_MALFORMED;
+    obs->ike.msg.p = b.p;       /* the engine reads its cleartext payloads */
+    obs->ike.msg.len = b.len;
 
     /* Wireshark hands IKE to ISAKMP from UDP-encapsulation only after a non-ESP
      * marker (RFC 3948 2.2). */
@@ -605,6 +609,54 @@ static bool is_keepalive(const top_items *ti, const field_info *fi)
     return qvpn_natt_keepalive(b.p, b.len);
 }
 
+/* The records of the frame's first TLS item, when the frame carries a hello: the
+ * engine reads the offered and chosen suites from them. */
+static void extract_hello(const top_items *ti, qvpn_obs *obs)
+{
+    const uint32_t hellos = (UINT32_C(1) << QVPN_TLS_HS_CLIENT_HELLO) |
+                            (UINT32_C(1) << QVPN_TLS_HS_SERVER_HELLO);
+    if (!(obs->tls.hs_types & hellos) || ti->first[QP_TLS] == NULL)
+        return;
+    item_bytes b = bytes_of(ti, ti->first[QP_TLS]);
+    obs->tls.hello.p = b.p;
+    obs->tls.hello.len = b.len;
+}
+
+/* The outermost IP header when it is a fragment (IPv4: MF or an offset; IPv6: a
+ * Fragment header, which its item may not span: up to 128 bytes are handed over). */
+static void extract_ip_frag(const top_items *ti, qvpn_obs *obs)
+{
+    const field_info *v4 = ti->first[QP_IP], *v6 = ti->first[QP_IPV6];
+    bool use_v6 = v6 != NULL && (v4 == NULL || v6->total_layer_num < v4->total_layer_num);
+    if (!use_v6 && v4 != NULL) {
+        item_bytes b = bytes_of(ti, v4);
+        if (b.len >= 8 && ((b.p[6] & 0x3f) != 0 || b.p[7] != 0)) {
+            obs->ip_frag.p = b.p;
+            obs->ip_frag.len = b.len;
+        }
+    } else if (use_v6 && v6->ds_tvb != NULL && v6->start >= 0) {
+        gint avail = tvb_captured_length_remaining(v6->ds_tvb, v6->start);
+        if (avail >= 48 && tvb_get_guint8(v6->ds_tvb, v6->start + 6) != 6 &&
+            tvb_get_guint8(v6->ds_tvb, v6->start + 6) != 17) {
+            obs->ip_frag.len = (size_t)MIN(avail, 128);
+            obs->ip_frag.p = tvb_get_ptr(v6->ds_tvb, v6->start, (gint)obs->ip_frag.len);
+            obs->ip_frag_v6 = true;
+        }
+    }
+}
+
+/* An ICMP or ICMPv6 item: the message and the packet it quotes. */
+static void extract_icmp(const top_items *ti, qvpn_obs *obs)
+{
+    const field_info *fi = ti->first[QP_ICMP] ? ti->first[QP_ICMP] : ti->first[QP_ICMPV6];
+    if (fi == NULL)
+        return;
+    item_bytes b = bytes_of(ti, fi);
+    obs->icmp.p = b.p;
+    obs->icmp.len = b.len;
+    obs->icmp_v6 = fi == ti->first[QP_ICMPV6];
+}
+
 bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pinfo, qvpn_obs *obs)
 {
     top_items ti;
@@ -643,6 +695,7 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
     if (obs->tcp.present) {
         /* TLS is read for TCP frames only: the engine looks at it nowhere else. */
         extract_tls(tree, cut, obs);
+        extract_hello(&ti, obs);
     } else if (top_last(&ti, QP_UDP) != NULL) {
         item_bytes b = bytes_of(&ti, top_last(&ti, QP_UDP));
         qvpn_udp_hdr u;
@@ -653,8 +706,15 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
     }
     extract_ike(&ti, obs);
     extract_esp(&ti, esp, is_ah, obs);
+    extract_ip_frag(&ti, obs);
 
     if (obs->tcp.present || obs->ike.present || obs->esp.present)
+        return true;
+    if (icmp != LAYER_NONE || icmp6 != LAYER_NONE) {
+        extract_icmp(&ti, obs);
+        return obs->icmp.len > 0;
+    }
+    if (obs->ip_frag.len > 0)
         return true;
     /* Only a frame with none of those can be a keepalive to the engine. */
     obs->nat_keepalive = is_keepalive(&ti, top_last(&ti, QP_UDPENCAP)) ||

@@ -31,6 +31,7 @@ static qvpn_pref_uint_t pref_esp_one_way_pkts;
 static qvpn_pref_uint_t pref_esp_one_way_s;
 static qvpn_pref_uint_t pref_logout_window_s;
 static qvpn_pref_uint_t pref_max_sessions;
+static qvpn_pref_bool_t pref_note_legacy_crypto = TRUE;
 
 static dissector_handle_t tls_handle;
 
@@ -198,6 +199,11 @@ void qvpn_prefs_register(int proto)
         "Cap on the number of sessions tracked per capture file (protects against"
         " hostile captures); \"Session table full\" is reported when it is reached.",
         10, &pref_max_sessions);
+    prefs_register_bool_preference(m, "note_legacy_crypto", "Note legacy crypto",
+        "Add a Note (qvpn.legacy_crypto, qvpn.tls_legacy_hello) when a peer offers DES, 3DES,"
+        " MD5, SHA1, MODP-768/1024/1536 or legacy TLS. QuickVPN itself needs some of them:"
+        " untick to silence the Notes (a refusal of legacy-only offers stays a Warning).",
+        &pref_note_legacy_crypto);
 }
 
 void qvpn_prefs_handoff(void)
@@ -231,4 +237,5 @@ void qvpn_prefs_to_config(qvpn_config *cfg)
     cfg->esp_one_way_ns   = (int64_t)pref_esp_one_way_s * NS_PER_S;
     cfg->logout_window_ns = (int64_t)pref_logout_window_s * NS_PER_S;
     cfg->max_sessions     = pref_max_sessions;
+    cfg->quiet_legacy_crypto = !pref_note_legacy_crypto;
 }

@@ -16,6 +16,7 @@
 #include <epan/tap.h>
 
 #include "qvpn_render.h"
+#include "qvpn_ike_sa.h"
 #include "qvpn_types.h"
 
 static int proto_qvpn = -1;
@@ -37,6 +38,33 @@ static int hf_rtt_tls           = -1;
 static int hf_rtt_ike           = -1;
 static int hf_time_to_tunnel    = -1;
 static int hf_retransmission_of = -1;
+static int hf_evidence          = -1;
+static int hf_ike_offered       = -1;
+static int hf_ike_chosen        = -1;
+static int hf_ike_dh_group      = -1;
+static int hf_ike_vendor        = -1;
+static int hf_client_software   = -1;
+static int hf_gateway_software  = -1;
+static int hf_nat               = -1;
+static int hf_ip_fragments      = -1;
+static int hf_icmp              = -1;
+static int hf_tls_offered       = -1;
+static int hf_tls_chosen        = -1;
+
+static const value_string evidence_vals[] = {
+    { QVPN_EVIDENCE_CLEARTEXT, "observed (cleartext)" },
+    { QVPN_EVIDENCE_DECRYPTED, "observed (decrypted)" },
+    { QVPN_EVIDENCE_INFERRED,  "inferred" },
+    { 0, NULL }
+};
+
+static const value_string nat_vals[] = {
+    { 0,                                  "No NAT seen (NAT-D hashes match)" },
+    { QVPN_NAT_CLIENT,                    "Client behind NAT" },
+    { QVPN_NAT_GATEWAY,                   "Gateway behind NAT" },
+    { QVPN_NAT_CLIENT | QVPN_NAT_GATEWAY, "Both behind NAT" },
+    { 0, NULL }
+};
 
 static gint ett_qvpn = -1;
 
@@ -53,6 +81,7 @@ static int pi_group(qvpn_group g)
     switch (g) {
     case QVPN_GROUP_RESPONSE_CODE: return PI_RESPONSE_CODE;
     case QVPN_GROUP_PROTOCOL:      return PI_PROTOCOL;
+    case QVPN_GROUP_SECURITY:      return PI_SECURITY;
     case QVPN_GROUP_SEQUENCE:
     default:                       return PI_SEQUENCE;
     }
@@ -163,6 +192,50 @@ void qvpn_render_register(int proto)
           { "Retransmission of", "qvpn.retransmission_of", FT_FRAMENUM, BASE_NONE,
             FRAMENUM_TYPE(FT_FRAMENUM_RETRANS_PREV), 0x0,
             "This IKE message repeats the one in this frame", HFILL } },
+        { &hf_evidence,
+          { "Evidence", "qvpn.evidence", FT_UINT8, BASE_DEC, VALS(evidence_vals), 0x0,
+            "How this frame's diagnosis is known: observed in the clear, observed in what"
+            " Wireshark decrypted with your keys, or inferred from timing and sizes", HFILL } },
+        { &hf_ike_offered,
+          { "IKE offer", "qvpn.ike.offered", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Proposals of this phase-1 request (MM1, AM1, IKE_SA_INIT), one suite per"
+            " transform/proposal: encryption/hash or PRF/[integrity/]authentication/DH"
+            " group/lifetime", HFILL } },
+        { &hf_ike_chosen,
+          { "IKE choice", "qvpn.ike.chosen", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The suite this phase-1 response accepted (MM2, AM2, IKE_SA_INIT response)",
+            HFILL } },
+        { &hf_ike_dh_group,
+          { "D-H group", "qvpn.ike.dh_group", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Diffie-Hellman group the responder chose, or the one INVALID_KE_PAYLOAD asks for",
+            HFILL } },
+        { &hf_ike_vendor,
+          { "Vendor ID", "qvpn.ike.vendor", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The Vendor ID payloads of this message qvpn recognises (software and"
+            " capabilities)", HFILL } },
+        { &hf_client_software,
+          { "Client software", "qvpn.client.software", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The client's IKE implementation, as its Vendor IDs name it", HFILL } },
+        { &hf_gateway_software,
+          { "Gateway software", "qvpn.gateway.software", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The gateway's IKE implementation, as its Vendor IDs name it", HFILL } },
+        { &hf_nat,
+          { "NAT", "qvpn.nat", FT_UINT8, BASE_DEC, VALS(nat_vals), 0x0,
+            "Who is behind NAT, from the NAT-D hashes recomputed with this packet's"
+            " addresses and ports (observed at the capture point)", HFILL } },
+        { &hf_ip_fragments,
+          { "IP fragments", "qvpn.ip_fragments", FT_UINT8, BASE_DEC, NULL, 0x0,
+            "This IKE or ESP packet arrived in this many IP fragments", HFILL } },
+        { &hf_icmp,
+          { "ICMP error", "qvpn.icmp", FT_STRING, BASE_NONE, NULL, 0x0,
+            "An ICMP error about a packet of this session, and the packet it quotes",
+            HFILL } },
+        { &hf_tls_offered,
+          { "TLS offer", "qvpn.tls.offered", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The login ClientHello's version and cipher suites", HFILL } },
+        { &hf_tls_chosen,
+          { "TLS choice", "qvpn.tls.chosen", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The ServerHello's version and cipher suite", HFILL } },
     };
 
     static gint *ett[] = { &ett_qvpn };
@@ -265,7 +338,7 @@ static proto_item *add_top(tvbuff_t *tvb, proto_tree *tree, const qvpn_verdict *
 
 static void add_findings(packet_info *pinfo, proto_item *ti, const qvpn_verdict *v)
 {
-    char observed[256], inferred[256];
+    char observed[768], inferred[384];
 
     for (unsigned f = 0; f < QVPN_FINDING_COUNT; f++) {
         if (!(v->findings & (UINT32_C(1) << f)))
@@ -319,7 +392,9 @@ static bool fields_wanted(proto_tree *t)
         &hf_session, &hf_client, &hf_gateway, &hf_client6, &hf_gateway6, &hf_phase,
         &hf_step, &hf_ike_msg, &hf_ike_state, &hf_response_in, &hf_response_to,
         &hf_rtt_kind, &hf_rtt_tcp, &hf_rtt_tls, &hf_rtt_ike, &hf_time_to_tunnel,
-        &hf_retransmission_of,
+        &hf_retransmission_of, &hf_evidence, &hf_ike_offered, &hf_ike_chosen,
+        &hf_ike_dh_group, &hf_ike_vendor, &hf_client_software, &hf_gateway_software, &hf_nat,
+        &hf_ip_fragments, &hf_icmp, &hf_tls_offered, &hf_tls_chosen,
     };
     static header_field_info *hfi[G_N_ELEMENTS(hfs)];
 
@@ -332,6 +407,35 @@ static bool fields_wanted(proto_tree *t)
             return true;
     }
     return false;
+}
+
+static void add_string(proto_tree *t, tvbuff_t *tvb, int hf, const char *s)
+{
+    if (s != NULL)
+        add_generated(proto_tree_add_string(t, hf, tvb, 0, 0, s));
+}
+
+/* What the frame shows in the clear (qvpn_evid). */
+static void add_evidence(proto_tree *t, tvbuff_t *tvb, const qvpn_verdict *v)
+{
+    const qvpn_evid *e = v->ev;
+    add_string(t, tvb, hf_ike_offered, e->offered);
+    add_string(t, tvb, hf_ike_chosen, e->chosen);
+    if (e->dh_group) {
+        const char *name = qvpn_dh_group_name(e->dh_group);
+        add_generated(proto_tree_add_uint_format_value(t, hf_ike_dh_group, tvb, 0, 0,
+                                                       e->dh_group, "%u (%s)", e->dh_group,
+                                                       name ? name : "unknown"));
+    }
+    add_string(t, tvb, hf_ike_vendor, e->vendors);
+    add_string(t, tvb, v->from_client ? hf_client_software : hf_gateway_software, e->software);
+    if (e->nat_seen)
+        add_generated(proto_tree_add_uint(t, hf_nat, tvb, 0, 0, e->nat));
+    if (e->ip_frags > 1)
+        add_generated(proto_tree_add_uint(t, hf_ip_fragments, tvb, 0, 0, e->ip_frags));
+    add_string(t, tvb, hf_icmp, e->icmp);
+    add_string(t, tvb, hf_tls_offered, e->tls_offered);
+    add_string(t, tvb, hf_tls_chosen, e->tls_chosen);
 }
 
 void qvpn_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qvpn_verdict *v)
@@ -372,6 +476,11 @@ void qvpn_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qvpn
     if (v->time_to_tunnel_ns >= 0)
         add_time(t, tvb, hf_time_to_tunnel, v->time_to_tunnel_ns);
     add_frame(t, tvb, hf_retransmission_of, v->retrans_of);
+    uint8_t evidence = qvpn_findings_evidence(v->findings);
+    if (evidence != QVPN_EVIDENCE_NONE)
+        add_generated(proto_tree_add_uint(t, hf_evidence, tvb, 0, 0, evidence));
+    if (v->ev != NULL)
+        add_evidence(t, tvb, v);
 
     if (v->findings != 0)
         add_findings(pinfo, ti, v);

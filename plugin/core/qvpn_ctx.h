@@ -11,6 +11,7 @@
 
 struct qvpn_sess;
 struct qvpn_sessions;
+struct qvpn_ev_store;
 
 /* A request awaiting its response: the latest transmission. */
 typedef struct qvpn_req {
@@ -31,6 +32,9 @@ typedef struct qvpn_ctx {
     qvpn_verdict        **link_slot;  /* where to store this frame's stored verdict */
     qvpn_verdict         *answer;     /* request whose response_in this frame fills */
     bool                  repeats_last; /* IKE: the same message as its SA's previous frame */
+    struct qvpn_ev_store *evs;        /* the engine's evidence storage */
+    qvpn_evid             ev;         /* this frame's evidence, being built ... */
+    bool                  has_ev;     /* ... kept (qvpn_ev_store_keep) when set */
 } qvpn_ctx;
 
 static inline void qvpn_finding_set(qvpn_ctx *c, qvpn_finding f)

@@ -12,6 +12,7 @@
 
 #include "qvpn_addr.h"
 #include "qvpn_engine.h"
+#include "qvpn_evidence.h"
 #include "qvpn_facts.h"
 #include "qvpn_session.h"
 #include "qvpn_trackers.h"
@@ -26,6 +27,7 @@ struct qvpn_engine {
     qvpn_sessions    *sessions;
     qvpn_tcp_tracker *tcp;
     qvpn_ike_tracker *ike;
+    qvpn_ev_store    *evs;          /* evidence and its strings */
     GPtrArray        *blocks;       /* verdict storage, QVPN_BLOCK verdicts each */
     guint             block_used;
     int64_t           capture_end;  /* the latest frame.time_relative seen */
@@ -57,6 +59,7 @@ qvpn_engine *qvpn_engine_new(const qvpn_config *cfg)
     eng->sessions = qvpn_sessions_new();
     eng->tcp = qvpn_tcp_new();
     eng->ike = qvpn_ike_new();
+    eng->evs = qvpn_ev_store_new();
     eng->blocks = g_ptr_array_new_with_free_func(g_free);
     eng->block_used = QVPN_BLOCK;
     eng->capture_end = -1;
@@ -69,6 +72,7 @@ void qvpn_engine_free(qvpn_engine *eng)
         return;
     qvpn_tcp_free(eng->tcp);
     qvpn_ike_free(eng->ike);
+    qvpn_ev_store_free(eng->evs);
     qvpn_peers_free(eng->peers);
     qvpn_sessions_free(eng->sessions);
     g_ptr_array_free(eng->blocks, TRUE);
@@ -93,7 +97,8 @@ static qvpn_verdict *verdict_alloc(qvpn_engine *eng)
 static bool verdict_shareable(const qvpn_ctx *c)
 {
     const qvpn_verdict *v = &c->v;
-    return c->sess && !c->link_slot && !c->answer && v->findings == 0 &&
+    return c->sess && !c->link_slot && !c->answer && v->findings == 0 && !c->has_ev &&
+           v->offer == NULL &&
            v->rtt_kind == QVPN_RTT_NONE && v->response_to == 0 && v->retrans_of == 0 &&
            v->time_to_tunnel_ns < 0;
 }
@@ -102,6 +107,8 @@ static bool verdict_shareable(const qvpn_ctx *c)
  * verdicts: share them so a long tunnel costs no verdict memory per packet. */
 static qvpn_verdict *verdict_store(qvpn_engine *eng, qvpn_ctx *c)
 {
+    if (c->has_ev)
+        c->v.ev = qvpn_ev_store_keep(eng->evs, &c->ev);
     if (verdict_shareable(c)) {
         guint slot = ((guint)c->v.step * 7u + (guint)c->v.phase * 3u +
                       (guint)c->v.from_client + (guint)c->v.ike_state * 5u) % QVPN_PLAIN_CACHE;
@@ -130,6 +137,7 @@ static void ctx_init(qvpn_ctx *c, qvpn_engine *eng, const qvpn_obs *obs)
     c->peers = eng->peers;
     c->sessions = eng->sessions;
     c->obs = obs;
+    c->evs = eng->evs;
     c->v.rtt_ns = -1;
     c->v.time_to_tunnel_ns = -1;
     c->v.gap_ns = -1;
@@ -146,6 +154,10 @@ static bool dispatch(qvpn_engine *eng, qvpn_ctx *c)
         return qvpn_tcp_feed(eng->tcp, c);
     if (obs->nat_keepalive)
         return qvpn_keepalive_feed(c);
+    if (obs->icmp.len)
+        return qvpn_icmp_feed(c);
+    if (obs->ip_frag.len)
+        return qvpn_frag_feed(c);
     return false;
 }
 

@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qvpn_addr.h"
+#include "qvpn_evidence.h"
 #include "qvpn_session.h"
 #include "qvpn_trackers.h"
 
@@ -68,6 +69,7 @@ bool qvpn_esp_feed(qvpn_ctx *c)
     qvpn_session_esp(s, c->obs->esp.spi, c->obs->ts_ns);
     count_direction(c, s);
     check_one_way(c, s);
+    qvpn_evidence_esp(c);
     c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }
@@ -82,6 +84,7 @@ bool qvpn_keepalive_feed(qvpn_ctx *c)
     c->sess = s;
     c->v.from_client = qvpn_addr_eq(&o->src, &s->pub.client);
     c->v.step = QVPN_STEP_NAT_KEEPALIVE;
+    qvpn_evidence_keepalive(c);
     c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }

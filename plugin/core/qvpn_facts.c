@@ -9,6 +9,9 @@
 #include "qvpn_ike_state.h"
 
 #define BIT(n) (1u << (n))
+/* A request unanswered until qvpn called it stalled, under any name. */
+#define STALLS (BIT(QVPN_FINDING_MM_STALL) | BIT(QVPN_FINDING_QM_STALL) | \
+                BIT(QVPN_FINDING_NATT_BLOCKED) | BIT(QVPN_FINDING_FRAGMENTS_LOST))
 
 void qvpn_rec_init(qvpn_rec *r, const qvpn_obs *o, const qvpn_verdict *v)
 {
@@ -77,6 +80,32 @@ static void count_esp(qvpn_facts *f, const qvpn_rec *r)
     }
 }
 
+static void add_evidence(qvpn_facts *f, const qvpn_verdict *v)
+{
+    const qvpn_evid *e = v->ev;
+    if (e->offered && !f->offered)
+        f->offered = e->offered;
+    if (e->chosen)
+        f->chosen = e->chosen;
+    if (e->dh_group)
+        f->dh_group = e->dh_group;
+    if (e->software)
+        *(v->from_client ? &f->client_software : &f->gateway_software) = e->software;
+    *(v->from_client ? &f->client_caps : &f->gateway_caps) |= e->caps;
+    if (e->nat_seen) {
+        f->nat_seen = true;
+        f->nat |= e->nat;
+    }
+    if (e->ip_frags > 1 && is_ike_step(v->step))
+        f->ip_fragmented++;
+    if (e->icmp && !f->icmp)
+        f->icmp = e->icmp;
+    if (e->tls_offered && !f->tls_offered)
+        f->tls_offered = e->tls_offered;
+    if (e->tls_chosen)
+        f->tls_chosen = e->tls_chosen;
+}
+
 void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r)
 {
     const qvpn_verdict *v = r->v;
@@ -99,7 +128,7 @@ void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r)
         }
         if (v->findings & BIT(QVPN_FINDING_IKE_REFUSED))
             f->refused_msg = v->refused_msg;
-        if ((v->findings & (BIT(QVPN_FINDING_MM_STALL) | BIT(QVPN_FINDING_QM_STALL))) &&
+        if ((v->findings & STALLS) &&
             v->gap_ns > f->stall_span_ns)
             f->stall_span_ns = v->gap_ns;
     }
@@ -122,6 +151,8 @@ void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r)
     }
     if (v->sa_agreed)
         f->sa_agreed = true;
+    if (v->ev)
+        add_evidence(f, v);
     if (v->step == QVPN_STEP_ESP || v->step == QVPN_STEP_AH)
         count_esp(f, r);
     if (v->time_to_tunnel_ns >= 0)
@@ -187,6 +218,9 @@ static void one_way(const qvpn_facts *f, char *buf, size_t len)
     const char *dir = f->esp_out ? "encaps only" : "decaps only";
     if (has(f, QVPN_FINDING_QM_STALL) && f->sa_agreed)
         snprintf(buf, len, "ESP one way only (%s): the responder did not accept QM3", dir);
+    else if (has(f, QVPN_FINDING_NAT_RAW_ESP))
+        snprintf(buf, len, "ESP one way only (%s): raw ESP (IP 50) through NAT, which NAT-D "
+                           "detected: NAT-T not used on one side", dir);
     else if (f->roles_guessed && !f->had_ike)
         snprintf(buf, len, "ESP seen from the %s only (%s): the capture point may see one "
                            "direction only", f->esp_out ? "client" : "gateway", dir);
@@ -195,6 +229,18 @@ static void one_way(const qvpn_facts *f, char *buf, size_t len)
     else
         snprintf(buf, len, "ESP seen from the %s only (%u packets): too few to tell",
                  f->esp_out ? "client" : "gateway", f->esp_out + f->esp_in);
+}
+
+/* "...; offered: <suites>" after a phase-1 verdict in the first state, where the offer
+ * is what the gateway held against its policy. */
+static void offered_suffix(const qvpn_facts *f, char *buf, size_t len)
+{
+    size_t n = strlen(buf);
+    bool first = f->ike_state == QVPN_IKE_STATE_MM_NO_STATE ||
+                 f->ike_state == QVPN_IKE_STATE_AG_NO_STATE ||
+                 f->ike_state == QVPN_IKE_STATE_V2_INIT_SENT;
+    if (f->offered && first && n + 1 < len)
+        snprintf(buf + n, len - n, " (offered: %.200s)", f->offered);
 }
 
 /* Phase 1 did not complete: a stall qvpn warned about, or the capture's end. */
@@ -209,9 +255,25 @@ static void p1_incomplete(const qvpn_facts *f, int64_t end, char *buf, size_t le
     bool quiet = end >= f->last_ike_rel_ns && end - f->last_ike_rel_ns >= f->stall_ns;
     /* A stall qvpn warned about is the verdict once the silence is long enough to be
      * one: the request unanswered for the stall timeout, or the capture going on. */
-    if (has(f, QVPN_FINDING_MM_STALL) && (f->stall_span_ns >= f->stall_ns || quiet)) {
+    bool stalled = f->stall_span_ns >= f->stall_ns || quiet;
+    /* Resent in IP fragments and never answered: what the capture shows is the story,
+     * however soon it ends. */
+    if (has(f, QVPN_FINDING_FRAGMENTS_LOST)) {
+        snprintf(buf, len, "%s %s: a request in IP fragments sent %u times without answer, IKE "
+                           "fragmentation not negotiated: fragments lost (path MTU or a firewall "
+                           "dropping IP fragments)?", stalled ? "stalled in" : "capture ends in",
+                 qvpn_ike_state_name(f->ike_state), f->last_ike_sends);
+        return;
+    }
+    if (has(f, QVPN_FINDING_NATT_BLOCKED) && stalled) {
+        snprintf(buf, len, "stalled in %s: no answer after the float to UDP 4500 (UDP 500 was "
+                           "answered): UDP 4500 blocked?", qvpn_ike_state_name(f->ike_state));
+        return;
+    }
+    if (has(f, QVPN_FINDING_MM_STALL) && stalled) {
         snprintf(buf, len, "stalled in %s: %s", qvpn_ike_state_name(f->ike_state),
                  stall_short(f->ike_state));
+        offered_suffix(f, buf, len);
         return;
     }
     last_ike(f, last, sizeof(last));
@@ -248,10 +310,26 @@ static void refused(const qvpn_facts *f, char *buf, size_t len)
     }
 }
 
+/* An ICMP error quoting the session's packets explains a session that did not connect. */
+static void icmp_suffix(const qvpn_facts *f, char *buf, size_t len)
+{
+    size_t n = strlen(buf);
+    if (f->icmp && !(f->esp_out && f->esp_in) && n + 1 < len)
+        snprintf(buf + n, len - n, "; ICMP %.200s", f->icmp);
+}
+
+static void verdict_core(const qvpn_facts *f, int64_t end, char *buf, size_t len);
+
 void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
 {
     if (!buf || len == 0)
         return;
+    verdict_core(f, end, buf, len);
+    icmp_suffix(f, buf, len);
+}
+
+static void verdict_core(const qvpn_facts *f, int64_t end, char *buf, size_t len)
+{
     if (f->esp_out && f->esp_in) {
         /* Up before its IKE was seen (no time to tunnel): the capture began mid-tunnel. */
         bool midflow = f->roles_guessed && f->time_to_tunnel_ns < 0;
@@ -263,6 +341,11 @@ void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
         snprintf(buf, len, "%s: TLS alert %s",
                  f->alert_from_client ? "client ended the login" : "login refused",
                  qvpn_tls_alert_name(f->alert_desc));
+        if (f->tls_offered && !f->alert_from_client) {
+            size_t n = strlen(buf);
+            if (n + 1 < len)
+                snprintf(buf + n, len - n, " (the client offered %.200s)", f->tls_offered);
+        }
     } else if (qvpn_facts_tls_only(f)) {
         snprintf(buf, len, "TLS only: no IKE followed");
     } else if (f->sa_agreed && p1_reached(f->ike_state)) {
@@ -274,6 +357,11 @@ void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
         refused(f, buf, len);
     } else if (has(f, QVPN_FINDING_IKE_NOTIFY)) {
         snprintf(buf, len, "refused by peer: %s", qvpn_notify_name(f->ike_version, f->notify_type));
+        if (f->notify_type == 14 && f->offered) {
+            size_t n = strlen(buf);
+            if (n + 1 < len)
+                snprintf(buf + n, len - n, " (offered: %.200s)", f->offered);
+        }
     } else if (!p1_reached(f->ike_state) && has(f, QVPN_FINDING_IKE_REDIRECT)) {
         snprintf(buf, len, "redirected to another gateway (IKEv2 REDIRECT)");
     } else if (!p1_reached(f->ike_state)) {

@@ -81,6 +81,17 @@ typedef struct qvpn_facts {
     qvpn_spi_count spis[QVPN_FACTS_SPIS]; /* per SPI and direction, first ones */
     uint8_t        n_spis;
     uint16_t       tcp_ports[QVPN_FACTS_PORTS], udp_ports[QVPN_FACTS_PORTS]; /* gateway's */
+    /* Evidence read in the clear (qvpn_evid on the verdicts); strings interned. */
+    const char    *offered;         /* the first phase-1 offer */
+    const char    *chosen;          /* the latest phase-1 choice */
+    uint16_t       dh_group;        /* ... its D-H group, or the one INVALID_KE asked for */
+    const char    *client_software, *gateway_software;
+    uint32_t       client_caps, gateway_caps;  /* QVPN_CAP_* each side announced */
+    uint8_t        nat;             /* QVPN_NAT_* found by NAT-D ... */
+    bool           nat_seen;        /* ... when NAT-D was seen at all */
+    uint32_t       ip_fragmented;   /* IKE messages that came in IP fragments */
+    const char    *icmp;            /* the first ICMP error quoting the session */
+    const char    *tls_offered, *tls_chosen;
 } qvpn_facts;
 
 void qvpn_facts_init(qvpn_facts *f, int64_t stall_timeout_ns);

@@ -11,12 +11,13 @@
 #include <string.h>
 
 #include "qvpn_findings.h"
+#include "qvpn_ike_sa.h"
 #include "qvpn_verdict.h"
 
 typedef void describe_fn(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il);
 
 /* Every row's text function, declared from the list: a row without one fails to link. */
-#define QVPN_DESCRIBE_DECL_(id, abbrev, title, group, sev) static describe_fn describe_##abbrev;
+#define QVPN_DESCRIBE_DECL_(id, abbrev, title, group, sev, evid) static describe_fn describe_##abbrev;
 QVPN_FINDINGS(QVPN_DESCRIBE_DECL_)
 #undef QVPN_DESCRIBE_DECL_
 
@@ -24,8 +25,9 @@ static const struct {
     qvpn_finding_info info;
     describe_fn      *describe;
 } findings[] = {
-#define QVPN_FINDING_ROW_(id, abbrev, title, group, sev) \
-    [QVPN_FINDING_##id] = { { #abbrev, title, QVPN_GROUP_##group, QVPN_SEV_##sev }, describe_##abbrev },
+#define QVPN_FINDING_ROW_(id, abbrev, title, group, sev, evid) \
+    [QVPN_FINDING_##id] = { { #abbrev, title, QVPN_GROUP_##group, QVPN_SEV_##sev, \
+                              QVPN_EVIDENCE_##evid }, describe_##abbrev },
     QVPN_FINDINGS(QVPN_FINDING_ROW_)
 #undef QVPN_FINDING_ROW_
 };
@@ -33,8 +35,24 @@ _Static_assert(sizeof(findings) / sizeof(findings[0]) == QVPN_FINDING_COUNT,
                "one row per finding");
 
 static const qvpn_finding_info unknown_finding = {
-    "unknown", "Unknown", QVPN_GROUP_SEQUENCE, QVPN_SEV_NOTE
+    "unknown", "Unknown", QVPN_GROUP_SEQUENCE, QVPN_SEV_NOTE, QVPN_EVIDENCE_NONE
 };
+
+uint8_t qvpn_findings_evidence(uint32_t bits)
+{
+    uint8_t best = QVPN_EVIDENCE_NONE;
+    int best_sev = -1;
+    for (unsigned f = 0; f < QVPN_FINDING_COUNT; f++) {
+        const qvpn_finding_info *i = &findings[f].info;
+        if (!(bits & QVPN_FINDING_BIT(f)) || i->evidence == QVPN_EVIDENCE_NONE)
+            continue;
+        if ((int)i->severity > best_sev) {
+            best_sev = (int)i->severity;
+            best = i->evidence;
+        }
+    }
+    return best;
+}
 
 const qvpn_finding_info *qvpn_finding_get(qvpn_finding f)
 {
@@ -167,7 +185,10 @@ static void describe_stall(const qvpn_verdict *v, bool qm, char *obs, size_t ol,
                           "installed (ESP will flow one way)");
         return;
     }
-    if (retrans)
+    if (retrans && v->offer && !qm)
+        snprintf(obs, ol, "%s sent %u times over %.1f s in %s, no answer; offers %.30s",
+                 qvpn_ike_msg_name(v->ike_msg), v->sends, secs(v->gap_ns), state, v->offer);
+    else if (retrans)
         snprintf(obs, ol, "%s sent %u times over %.1f s in %s, no answer",
                  qvpn_ike_msg_name(v->ike_msg), v->sends, secs(v->gap_ns), state);
     else if (qm)
@@ -177,6 +198,8 @@ static void describe_stall(const qvpn_verdict *v, bool qm, char *obs, size_t ol,
     if (qm)
         snprintf(inf, il, "phase 1 is up but phase 2 fails: transform set or proxy IDs "
                           "(crypto ACL) do not match");
+    else if (retrans && v->offer)
+        snprintf(inf, il, "unreachable, UDP 500 blocked, or a policy refusing this offer");
     else
         snprintf(inf, il, "%s", stall_cause(v->stall_state));
 }
@@ -219,6 +242,13 @@ static void describe_ike_retransmission(const qvpn_verdict *v, char *obs, size_t
 
 static void describe_ike_notify(const qvpn_verdict *v, char *obs, size_t ol, char *inf, size_t il)
 {
+    if (v->offer) {             /* the offer is what the engineer compares: keep room */
+        snprintf(obs, ol, "cleartext %s (%u) from the %s; offered %.70s",
+                 qvpn_notify_name(ike_version(v), v->notify_type), v->notify_type, side(v),
+                 v->offer);
+        snprintf(inf, il, "the gateway's policy matches none of the offered suites");
+        return;
+    }
     snprintf(obs, ol, "cleartext notify %s (%u) from the %s",
              qvpn_notify_name(ike_version(v), v->notify_type), v->notify_type, side(v));
     snprintf(inf, il, "%s", notify_meaning(v, ike_version(v), v->notify_type));
@@ -306,10 +336,133 @@ static void describe_ike_renegotiation(const qvpn_verdict *v, char *obs, size_t 
                                        char *inf, size_t il)
 {
     bool cookie = v->notify_type == 16390;
-    snprintf(obs, ol, "the %s answered IKE_SA_INIT with %s", side(v),
-             cookie ? "a COOKIE" : "INVALID_KE_PAYLOAD");
+    const char *group = v->ev && v->ev->dh_group ? qvpn_dh_group_name(v->ev->dh_group) : NULL;
+    if (!cookie && v->ev && v->ev->dh_group)
+        snprintf(obs, ol, "the %s answered IKE_SA_INIT with INVALID_KE_PAYLOAD: it wants "
+                          "D-H group %u (%s)", side(v), v->ev->dh_group, group ? group : "?");
+    else
+        snprintf(obs, ol, "the %s answered IKE_SA_INIT with %s", side(v),
+                 cookie ? "a COOKIE" : "INVALID_KE_PAYLOAD");
     snprintf(inf, il, "%s", cookie ? "the gateway asks the client to repeat IKE_SA_INIT with "
                                      "the cookie (it is under load): normal"
                                    : "the gateway wants another Diffie-Hellman group: the client "
                                      "retries with it, normal unless no retry follows");
+}
+
+/* ---- evidence read in the clear ----
+ * Wireshark cuts an expert text at 240 characters: strings from the capture are
+ * inserted with a precision, so that the inference always shows. */
+
+static const char *nat_who(uint8_t nat)
+{
+    switch (nat & (QVPN_NAT_CLIENT | QVPN_NAT_GATEWAY)) {
+    case QVPN_NAT_CLIENT:                    return "client behind NAT";
+    case QVPN_NAT_GATEWAY:                   return "gateway behind NAT";
+    case QVPN_NAT_CLIENT | QVPN_NAT_GATEWAY: return "both peers behind NAT";
+    default:                                 return "no NAT";
+    }
+}
+
+static void describe_legacy_crypto(const qvpn_verdict *v, char *obs, size_t ol,
+                                   char *inf, size_t il)
+{
+    char weak[96] = "";
+    const qvpn_evid *e = v->ev;
+    if (e)
+        qvpn_ike_weak_text(e->weak, weak, sizeof(weak));
+    snprintf(obs, ol, "%s offers %.50s (legacy: %.30s)", side(v),
+             e && e->offered ? e->offered : "?", weak);
+    snprintf(inf, il, "deprecated by RFC 8247; DES, MD5, MODP-768 are refused by default "
+                      "(pref: Note legacy crypto)");
+}
+
+static void describe_proposal_refused(const qvpn_verdict *v, char *obs, size_t ol,
+                                      char *inf, size_t il)
+{
+    snprintf(obs, ol, "phase 1 refused; the client offered only %.75s",
+             v->offer ? v->offer : "legacy suites");
+    snprintf(inf, il, "no current gateway accepts DES, MD5 or MODP-768: offer AES, SHA2, "
+                      "group 14+");
+}
+
+static void describe_nat_detected(const qvpn_verdict *v, char *obs, size_t ol,
+                                  char *inf, size_t il)
+{
+    snprintf(obs, ol, "NAT-D recomputed from this packet: %s", nat_who(v->ev ? v->ev->nat : 0));
+    snprintf(inf, il, "IKE must float to UDP 4500 and ESP go in UDP 4500 (NAT-T), with "
+                      "keepalives");
+}
+
+static void describe_nat_raw_esp(const qvpn_verdict *v, char *obs, size_t ol,
+                                 char *inf, size_t il)
+{
+    snprintf(obs, ol, "raw ESP (IP 50) from the %s although NAT-D found NAT", side(v));
+    snprintf(inf, il, "a NAT drops raw ESP: NAT-T is off on one side (Windows "
+                      "AssumeUDPEncapsulationContextOnSendRule, Cisco nat-traversal)");
+}
+
+static void describe_natt_blocked(const qvpn_verdict *v, char *obs, size_t ol,
+                                  char *inf, size_t il)
+{
+    snprintf(obs, ol, "%s sent %u times on UDP 4500 over %.1f s, no answer; UDP 500 was "
+                      "answered", qvpn_ike_msg_name(v->ike_msg), v->sends, secs(v->gap_ns));
+    snprintf(inf, il, "UDP 4500 is blocked on the path or not served: open it");
+}
+
+static void describe_nat_rebinding(const qvpn_verdict *v, char *obs, size_t ol,
+                                   char *inf, size_t il)
+{
+    snprintf(obs, ol, "the %s's UDP port changed mid-session", side(v));
+    snprintf(inf, il, "the NAT renewed its mapping: keepalives may be slower than its UDP "
+                      "timeout");
+}
+
+static void describe_ip_fragmented(const qvpn_verdict *v, char *obs, size_t ol,
+                                   char *inf, size_t il)
+{
+    snprintf(obs, ol, "this IKE message came in %u IP fragments", v->ev ? v->ev->ip_frags : 0);
+    snprintf(inf, il, "it relies on IP fragments reaching the peer; IKE fragmentation "
+                      "(RFC 7383) avoids that");
+}
+
+static void describe_fragments_lost(const qvpn_verdict *v, char *obs, size_t ol,
+                                    char *inf, size_t il)
+{
+    if (v->ev && v->ev->ip_frags > 1)
+        snprintf(obs, ol, "request in %u IP fragments sent %u times over %.1f s, no answer, "
+                          "no IKE fragmentation", v->ev->ip_frags, v->sends, secs(v->gap_ns));
+    else
+        snprintf(obs, ol, "an IKE message's IP fragments never all arrived here");
+    snprintf(inf, il, "fragments lost on the path: MTU, or a firewall dropping IP fragments");
+}
+
+static void describe_esp_fragmented(const qvpn_verdict *v, char *obs, size_t ol,
+                                    char *inf, size_t il)
+{
+    snprintf(obs, ol, "ESP from the %s in %u IP fragments", side(v), v->ev ? v->ev->ip_frags : 0);
+    snprintf(inf, il, "tunnelled packets exceed the path MTU: lower the tunnel MTU / TCP MSS");
+}
+
+static void describe_icmp_error(const qvpn_verdict *v, char *obs, size_t ol,
+                                char *inf, size_t il)
+{
+    const char *t = v->ev && v->ev->icmp ? v->ev->icmp : "ICMP error";
+    snprintf(obs, ol, "ICMP %.120s", t);
+    if (strstr(t, "port unreachable") && strstr(t, "UDP 500"))
+        snprintf(inf, il, "nothing listens on UDP 500 there: IKE is off, or not the gateway");
+    else if (strstr(t, "prohibited"))
+        snprintf(inf, il, "a firewall or ACL rejects this traffic");
+    else if (strstr(t, "fragmentation needed") || strstr(t, "too big"))
+        snprintf(inf, il, "the packet exceeds the path MTU");
+    else
+        snprintf(inf, il, "the path or the peer rejects this traffic");
+}
+
+static void describe_tls_legacy_hello(const qvpn_verdict *v, char *obs, size_t ol,
+                                      char *inf, size_t il)
+{
+    snprintf(obs, ol, "the client offers %.80s",
+             v->ev && v->ev->tls_offered ? v->ev->tls_offered : "legacy TLS only");
+    snprintf(inf, il, "hardened gateways refuse SSLv2 hellos, TLS < 1.2, DES/3DES/RC4: "
+                      "QuickVPN's classic login failure");
 }

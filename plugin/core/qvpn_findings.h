@@ -21,27 +21,39 @@ extern "C" {
 
 /* Expert groups and severities, as Wireshark names them (PI_SEQUENCE, PI_WARN, ...);
  * the glue maps them to its PI_* values. */
-typedef enum { QVPN_GROUP_SEQUENCE, QVPN_GROUP_RESPONSE_CODE, QVPN_GROUP_PROTOCOL } qvpn_group;
+typedef enum { QVPN_GROUP_SEQUENCE, QVPN_GROUP_RESPONSE_CODE, QVPN_GROUP_PROTOCOL,
+               QVPN_GROUP_SECURITY } qvpn_group;
 typedef enum { QVPN_SEV_CHAT, QVPN_SEV_NOTE, QVPN_SEV_WARN, QVPN_SEV_ERROR } qvpn_severity;
 
-/*   ID                  abbrev              title                              group          severity */
+/*   ID                  abbrev              title                              group          severity evidence */
 #define QVPN_FINDINGS(X) \
-    X(RST_AFTER_ALERT,    rst_after_alert,    "TCP RST after TLS alert",          SEQUENCE,      WARN) \
-    X(MM_STALL,           mm_stall,           "IKE phase 1 stalled",              SEQUENCE,      WARN) \
-    X(QM_STALL,           qm_stall,           "IKE phase 2 stalled",              SEQUENCE,      WARN) \
-    X(IKE_RETRANSMISSION, ike_retransmission, "IKE retransmission",               SEQUENCE,      NOTE) \
-    X(IKE_NOTIFY,         ike_notify,         "IKE error notification",           RESPONSE_CODE, WARN) \
-    X(TLS_ALERT,          tls_alert,          "TLS fatal alert in handshake",     RESPONSE_CODE, WARN) \
-    X(ESP_ONE_WAY,        esp_one_way,        "ESP one way only",                 SEQUENCE,      WARN) \
-    X(TUNNEL_UP,          tunnel_up,          "Tunnel up",                        SEQUENCE,      CHAT) \
-    X(SESSION_CAP,        session_cap,        "Session table full",               SEQUENCE,      WARN) \
-    X(IKE_AUTH_FAILED,    ike_auth_failed,    "IKE_AUTH refused",                 RESPONSE_CODE, WARN) \
-    X(IKE_REFUSED,        ike_refused,        "IKE request refused (encrypted)",  RESPONSE_CODE, WARN) \
-    X(IKE_REDIRECT,       ike_redirect,       "IKE redirect",                     RESPONSE_CODE, NOTE) \
-    X(IKE_RENEGOTIATION,  ike_renegotiation,  "IKE retry requested",              RESPONSE_CODE, NOTE) \
-    X(RST_AFTER_CLOSE,    rst_after_close,    "TCP RST after TLS close",          SEQUENCE,      NOTE)
+    X(RST_AFTER_ALERT,    rst_after_alert,    "TCP RST after TLS alert",          SEQUENCE,      WARN, CLEARTEXT) \
+    X(MM_STALL,           mm_stall,           "IKE phase 1 stalled",              SEQUENCE,      WARN, INFERRED) \
+    X(QM_STALL,           qm_stall,           "IKE phase 2 stalled",              SEQUENCE,      WARN, INFERRED) \
+    X(IKE_RETRANSMISSION, ike_retransmission, "IKE retransmission",               SEQUENCE,      NOTE, NONE) \
+    X(IKE_NOTIFY,         ike_notify,         "IKE error notification",           RESPONSE_CODE, WARN, CLEARTEXT) \
+    X(TLS_ALERT,          tls_alert,          "TLS fatal alert in handshake",     RESPONSE_CODE, WARN, CLEARTEXT) \
+    X(ESP_ONE_WAY,        esp_one_way,        "ESP one way only",                 SEQUENCE,      WARN, INFERRED) \
+    X(TUNNEL_UP,          tunnel_up,          "Tunnel up",                        SEQUENCE,      CHAT, NONE) \
+    X(SESSION_CAP,        session_cap,        "Session table full",               SEQUENCE,      WARN, NONE) \
+    X(IKE_AUTH_FAILED,    ike_auth_failed,    "IKE_AUTH refused",                 RESPONSE_CODE, WARN, INFERRED) \
+    X(IKE_REFUSED,        ike_refused,        "IKE request refused (encrypted)",  RESPONSE_CODE, WARN, INFERRED) \
+    X(IKE_REDIRECT,       ike_redirect,       "IKE redirect",                     RESPONSE_CODE, NOTE, CLEARTEXT) \
+    X(IKE_RENEGOTIATION,  ike_renegotiation,  "IKE retry requested",              RESPONSE_CODE, NOTE, CLEARTEXT) \
+    X(RST_AFTER_CLOSE,    rst_after_close,    "TCP RST after TLS close",          SEQUENCE,      NOTE, INFERRED) \
+    X(LEGACY_CRYPTO,      legacy_crypto,      "Legacy crypto offered",            SECURITY,      NOTE, CLEARTEXT) \
+    X(PROPOSAL_REFUSED,   proposal_refused,   "Proposal refused: legacy crypto",  SECURITY,      WARN, CLEARTEXT) \
+    X(NAT_DETECTED,       nat_detected,       "NAT detected (NAT-D)",             SEQUENCE,      CHAT, CLEARTEXT) \
+    X(NAT_RAW_ESP,        nat_raw_esp,        "Raw ESP through NAT",              SEQUENCE,      WARN, CLEARTEXT) \
+    X(NATT_BLOCKED,       natt_blocked,       "No answer after NAT-T float",      SEQUENCE,      WARN, INFERRED) \
+    X(NAT_REBINDING,      nat_rebinding,      "NAT rebinding",                    SEQUENCE,      NOTE, CLEARTEXT) \
+    X(IP_FRAGMENTED,      ip_fragmented,      "IKE message IP-fragmented",        SEQUENCE,      NOTE, CLEARTEXT) \
+    X(FRAGMENTS_LOST,     fragments_lost,     "IP fragments lost?",               SEQUENCE,      WARN, INFERRED) \
+    X(ESP_FRAGMENTED,     esp_fragmented,     "ESP IP-fragmented",                SEQUENCE,      NOTE, CLEARTEXT) \
+    X(ICMP_ERROR,         icmp_error,         "ICMP error for the VPN",           RESPONSE_CODE, WARN, CLEARTEXT) \
+    X(TLS_LEGACY_HELLO,   tls_legacy_hello,   "Legacy TLS ClientHello",           SECURITY,      NOTE, CLEARTEXT)
 
-#define QVPN_FINDING_ENUM_(id, abbrev, title, group, sev) QVPN_FINDING_##id,
+#define QVPN_FINDING_ENUM_(id, abbrev, title, group, sev, evid) QVPN_FINDING_##id,
 typedef enum {
     QVPN_FINDINGS(QVPN_FINDING_ENUM_)
     QVPN_FINDING_COUNT
@@ -55,6 +67,7 @@ typedef struct qvpn_finding_info {
     const char   *title;        /* "TCP RST after TLS alert" */
     qvpn_group    group;
     qvpn_severity severity;
+    uint8_t       evidence;     /* qvpn_evidence (qvpn_verdict.h): how the finding is known */
 } qvpn_finding_info;
 
 /* The row of f; a row of "unknown" for a value outside the enum. */
@@ -63,6 +76,10 @@ const char *qvpn_finding_abbrev(qvpn_finding f);
 const char *qvpn_finding_title(qvpn_finding f);
 
 #define QVPN_FINDING_BIT(f) (UINT32_C(1) << (f))
+
+/* How the frame's diagnosis is known: the evidence of its most severe finding that
+ * has one (qvpn_evidence; 0 when none). */
+uint8_t qvpn_findings_evidence(uint32_t findings);
 
 struct qvpn_verdict;
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "qvpn_addr.h"
+#include "qvpn_evidence.h"
 #include "qvpn_ike_state.h"
 #include "qvpn_session.h"
 #include "qvpn_trackers.h"
@@ -207,8 +208,8 @@ static bool mark_retransmission(qvpn_ctx *c, uint32_t original, int64_t prev_ts,
     c->v.sends = req->sends;
     c->v.gap_ns = c->obs->ts_ns - req->first_ts;
     if (stall != QVPN_FINDING_COUNT && req->sends >= STALL_SENDS) {
-        qvpn_finding_set(c, stall);
         c->v.stall_state = state;
+        qvpn_finding_set(c, qvpn_evidence_stall(c, stall));
     }
     return true;
 }
@@ -732,6 +733,7 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
     bool v2 = o->ike.version == 2;
     c->v.ike_version = v2 ? 2 : 1;
     c->repeats_last = repeats_last(sa, o);
+    qvpn_evidence_frags(c);             /* before a stall is judged: it may explain it */
     if (v2)
         v2_feed(c, sa);
     else
@@ -752,6 +754,7 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
     if (c->v.sa_agreed)
         s->sa_agreed = true;
     check_notify(c);
+    qvpn_evidence_ike(c);
     c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }
@@ -766,7 +769,9 @@ void qvpn_ike_check_timeouts(qvpn_ctx *c)
     /* A refusal already tells why nothing progresses: no stall on top of it. */
     const uint32_t refusal = QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED) |
                              QVPN_FINDING_BIT(QVPN_FINDING_IKE_NOTIFY) |
-                             QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED);
+                             QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED) |
+                             QVPN_FINDING_BIT(QVPN_FINDING_NATT_BLOCKED) |
+                             QVPN_FINDING_BIT(QVPN_FINDING_FRAGMENTS_LOST);
     if ((c->v.findings | s->facts.findings) & refusal)
         s->p1_stall_reported = s->p2_stall_reported = true;
     if (c->v.findings & QVPN_FINDING_BIT(QVPN_FINDING_MM_STALL))

@@ -12,6 +12,7 @@
 #define QVPN_OBS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -91,6 +92,13 @@ enum {
 
 #define QVPN_MAX_NOTIFY 4
 
+/* Bytes of a frame the engine reads evidence from (qvpn_evidence.c), through the
+ * core's readers.  Borrowed: valid during qvpn_engine_feed() only, never kept. */
+typedef struct qvpn_span {
+    const uint8_t *p;
+    size_t         len;     /* captured bytes; 0 = none */
+} qvpn_span;
+
 typedef struct qvpn_tcp_obs {
     bool     present;
     uint32_t stream;        /* tcp.stream */
@@ -104,6 +112,8 @@ typedef struct qvpn_tls_obs {
     bool     sslv2;         /* tls.record.version == 0x0002 */
     uint8_t  alert_level;   /* tls.alert_message.level; 0 = not visible (encrypted) */
     uint8_t  alert_desc;    /* tls.alert_message.desc */
+    qvpn_span hello;        /* the TLS item's records, on frames with a ClientHello or
+                               ServerHello (SSLv2 too): read for the offered suites */
 } qvpn_tls_obs;
 
 typedef struct qvpn_ike_obs {
@@ -125,6 +135,8 @@ typedef struct qvpn_ike_obs {
     bool     nat_t;         /* carried on UDP 4500 (non-ESP marker) */
     bool     malformed;     /* its payload chain does not hold together (qvpn_wire.c):
                                Wireshark calls it malformed, qvpn leaves it out */
+    qvpn_span msg;          /* the message, header included, as captured (or as
+                               Wireshark reassembled it from IP fragments) */
 } qvpn_ike_obs;
 
 typedef struct qvpn_esp_obs {
@@ -148,6 +160,11 @@ typedef struct qvpn_obs {
     qvpn_ike_obs ike;
     qvpn_esp_obs esp;
     bool         nat_keepalive; /* a NAT-T keepalive: UDP payload of one byte 0xFF */
+    qvpn_span    ip_frag;   /* the outermost IP header when the frame is an IP fragment
+                               (IPv4 MF or offset; IPv6 Fragment header) ... */
+    bool         ip_frag_v6; /* ... an IPv6 one */
+    qvpn_span    icmp;      /* an ICMP error (type on) and the packet it quotes ... */
+    bool         icmp_v6;   /* ... ICMPv6 */
 } qvpn_obs;
 
 #ifdef __cplusplus

@@ -189,6 +189,10 @@ qvpn_phase qvpn_session_phase(const qvpn_sess *s, qvpn_step step)
         return QVPN_PHASE_NETWORK;
     case QVPN_STEP_NAT_KEEPALIVE:
         return s->esp_seen ? QVPN_PHASE_NETWORK : QVPN_PHASE_POLICY;
+    case QVPN_STEP_IP_FRAGMENT:
+    case QVPN_STEP_ICMP:            /* about the session's latest packets */
+        return s->facts.last_phase != QVPN_PHASE_NONE ? s->facts.last_phase
+                                                      : QVPN_PHASE_POLICY;
     default:                        /* every IKE exchange */
         return QVPN_PHASE_POLICY;
     }

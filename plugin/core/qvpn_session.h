@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "qvpn_ctx.h"
+#include "qvpn_evidence.h"
 #include "qvpn_facts.h"
 #include "qvpn_peers.h"
 
@@ -48,6 +49,8 @@ typedef struct qvpn_sess {
     bool         one_way_reported;
     uint32_t     esp_out, esp_in;
     int64_t      first_out_ts, first_in_ts;  /* first ESP each way */
+
+    qvpn_sess_ev ev;                /* qvpn_evidence.c: what the clear bytes showed */
 
     qvpn_verdict *plain[QVPN_PLAIN_CACHE]; /* qvpn_engine.c: shared verdicts */
 } qvpn_sess;

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "qvpn_evidence.h"
 #include "qvpn_addr.h"
 #include "qvpn_session.h"
 #include "qvpn_trackers.h"
@@ -205,6 +206,8 @@ bool qvpn_tcp_feed(qvpn_tcp_tracker *t, qvpn_ctx *c)
     if (has_tls(&o->tls))
         st->tls_seen = true;
     st->last_step = c->v.step;
+    if (o->tls.hello.len)
+        qvpn_evidence_tls(c);
     c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }

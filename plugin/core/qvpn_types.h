@@ -49,6 +49,8 @@ typedef enum {
     QVPN_STEP_IKEV2_INTERMEDIATE, /* IKE_INTERMEDIATE (RFC 9242) */
     QVPN_STEP_AUTHIP,           /* Windows AuthIP (MS-AIPS), not analysed */
     QVPN_STEP_AH,               /* AH on the tunnel (IP 51), counted as ESP is */
+    QVPN_STEP_IP_FRAGMENT,      /* an IP fragment of a session's IKE or ESP packet */
+    QVPN_STEP_ICMP,             /* an ICMP error quoting a session's packet */
     QVPN_STEP_COUNT
 } qvpn_step;
 

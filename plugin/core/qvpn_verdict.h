@@ -27,6 +27,7 @@ typedef struct qvpn_config {
     int64_t   esp_one_way_ns;     /* ... for at least this long -> esp_one_way */
     int64_t   logout_window_ns;   /* TLS this soon after teardown is the logout */
     uint32_t  max_sessions;       /* session-table cap (hostile captures) */
+    bool      quiet_legacy_crypto; /* no legacy_crypto Note (QuickVPN needs 3DES/SHA1) */
 } qvpn_config;
 
 struct qvpn_facts;
@@ -42,6 +43,41 @@ typedef struct qvpn_session {
 } qvpn_session;
 
 #define QVPN_ALERT_ENCRYPTED 0xff
+
+/* NAT on the path as NAT-D says (qvpn_evid.nat): who is behind NAT. */
+enum {
+    QVPN_NAT_CLIENT  = 1u << 0,
+    QVPN_NAT_GATEWAY = 1u << 1
+};
+
+/* How a diagnosis is known (qvpn.evidence). */
+typedef enum {
+    QVPN_EVIDENCE_NONE = 0,
+    QVPN_EVIDENCE_CLEARTEXT,    /* read from the packet in the clear */
+    QVPN_EVIDENCE_DECRYPTED,    /* read from what Wireshark decrypted with the user's keys */
+    QVPN_EVIDENCE_INFERRED      /* deduced from timing, sizes, silence */
+} qvpn_evidence;
+
+/* What a frame shows in the clear beyond its headers (qvpn_evidence.c); NULL on the
+ * verdicts of most frames.  Immutable once stored, strings interned by the engine
+ * for the capture's lifetime: both passes show the same. */
+typedef struct qvpn_evid {
+    const char *offered;        /* IKE SA proposals of a phase-1 request */
+    const char *chosen;         /* the proposal a phase-1 response accepted */
+    const char *vendors;        /* the Vendor IDs recognised on this frame, ", " */
+    const char *software;       /* the implementation they name, with its version */
+    const char *icmp;           /* an ICMP error and the session packet it quotes */
+    const char *tls_offered;    /* a ClientHello's version and suites */
+    const char *tls_chosen;     /* a ServerHello's */
+    uint32_t    weak;           /* QVPN_WEAK_* of offered / chosen (qvpn_ike_sa.h) */
+    uint32_t    caps;           /* QVPN_CAP_* announced (qvpn_vendor.h) */
+    uint16_t    dh_group;       /* chosen, or asked for by INVALID_KE_PAYLOAD */
+    uint8_t     family;         /* qvpn_vendor_family of software */
+    uint8_t     nat;            /* QVPN_NAT_*, when nat_seen */
+    bool        nat_seen;       /* NAT-D payloads were checked on this frame */
+    bool        tls_legacy;     /* the ClientHello offers legacy TLS only */
+    uint8_t     ip_frags;       /* the message came in this many IP fragments */
+} qvpn_evid;
 
 /* The per-frame result; numbers are 0 / -1 when not applicable. */
 typedef struct qvpn_verdict {
@@ -70,6 +106,9 @@ typedef struct qvpn_verdict {
     qvpn_ike_msg   refused_msg;   /* the request IKE_REFUSED answers (MM5, QM1, ...) */
     bool           sa_agreed;     /* this frame completes an IPsec SA negotiation:
                                      QM3, an IKE_AUTH or CREATE_CHILD_SA response */
+    const qvpn_evid *ev;          /* cleartext evidence on this frame, or NULL */
+    const char    *offer;         /* the session's phase-1 offer, on a refusal of it
+                                     (IKE_NOTIFY, PROPOSAL_REFUSED, a stall in phase 1) */
 } qvpn_verdict;
 
 #ifdef __cplusplus

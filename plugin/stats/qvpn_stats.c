@@ -333,11 +333,94 @@ static void columns_line(GString *out, const col_widths *w)
                            "Start (s)", "Phase", w->ike, "IKE state", "Tunnel (s)", "Verdict");
 }
 
+/* The capability bits of qvpn_vendor.h, by name. */
+static const char *const cap_names[] = {
+    "DPD", "XAUTH", "RFC 3947 NAT-T", "NAT-T draft", "IKE fragmentation", "Cisco Unity",
+    "AuthIP", "Initial contact",
+};
+
+static void caps_str(uint32_t caps, GString *out, bool json)
+{
+    bool any = false;
+    for (size_t i = 0; i < G_N_ELEMENTS(cap_names); i++) {
+        if (!(caps & (1u << i)))
+            continue;
+        g_string_append_printf(out, json ? "%s\"%s\"" : "%s%s", any ? ", " : "", cap_names[i]);
+        any = true;
+    }
+}
+
+static const char *nat_str(const qvpn_facts *f)
+{
+    if (!f->nat_seen)
+        return NULL;
+    switch (f->nat & (QVPN_NAT_CLIENT | QVPN_NAT_GATEWAY)) {
+    case QVPN_NAT_CLIENT:                    return "client";
+    case QVPN_NAT_GATEWAY:                   return "gateway";
+    case QVPN_NAT_CLIENT | QVPN_NAT_GATEWAY: return "both";
+    default:                                 return "none";
+    }
+}
+
+/* A JSON string (or null), escaped. */
+static void json_str(GString *out, const char *s)
+{
+    if (s == NULL) {
+        g_string_append(out, "null");
+        return;
+    }
+    g_string_append_c(out, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            g_string_append_printf(out, "\\u%04x", *p);
+        else
+            g_string_append_c(out, (gchar)*p);
+    }
+    g_string_append_c(out, '"');
+}
+
+static void evidence_item(GString *out, bool *any, const char *label, const char *value)
+{
+    if (value == NULL)
+        return;
+    g_string_append_printf(out, "%s%s: %s", *any ? "\n      " : "      ", label, value);
+    *any = true;
+}
+
+/* What the capture showed in the clear, one item a line. */
+static void evidence_lines(GString *out, const qvpn_facts *f)
+{
+    bool any = false;
+    char buf[32];
+    evidence_item(out, &any, "offered", f->offered);
+    evidence_item(out, &any, "chosen", f->chosen);
+    evidence_item(out, &any, "client software", f->client_software);
+    evidence_item(out, &any, "gateway software", f->gateway_software);
+    if (f->nat_seen) {
+        const char *who = nat_str(f);
+        evidence_item(out, &any, "NAT (NAT-D)", strcmp(who, "none") == 0 ? "none seen"
+                                                : strcmp(who, "both") == 0 ? "both behind NAT"
+                                                : strcmp(who, "client") == 0 ? "client behind NAT"
+                                                                            : "gateway behind NAT");
+    }
+    if (f->ip_fragmented) {
+        g_snprintf(buf, sizeof(buf), "%u IKE messages", f->ip_fragmented);
+        evidence_item(out, &any, "IP-fragmented", buf);
+    }
+    evidence_item(out, &any, "ICMP", f->icmp);
+    evidence_item(out, &any, "TLS offered", f->tls_offered);
+    evidence_item(out, &any, "TLS chosen", f->tls_chosen);
+    if (any)
+        g_string_append_c(out, '\n');
+}
+
 static void session_row(GString *out, const qvpn_stats *st, const sess_agg *a,
                         const col_widths *w)
 {
     const qvpn_facts *f = facts_of(a);
-    char c[64], g[64], ports[64], ph[8], verdict[256], ttt[16];
+    char c[64], g[64], ports[64], ph[8], verdict[768], ttt[16];
     addr_str(&a->s->client, c, sizeof(c));
     addr_str(&a->s->gateway, g, sizeof(g));
     ports_str(f, ports, sizeof(ports));
@@ -353,6 +436,7 @@ static void session_row(GString *out, const qvpn_stats *st, const sess_agg *a,
                            verdict);
     if (f->n_spis)
         esp_line(out, f);
+    evidence_lines(out, f);
     warnings_line(out, f);
 }
 
@@ -393,7 +477,7 @@ void qvpn_stats_sessions_text(const qvpn_stats *st, const char *filter, GString 
 static void session_json(GString *out, const qvpn_stats *st, const sess_agg *a)
 {
     const qvpn_facts *f = facts_of(a);
-    char c[64], g[64], ph[128], verdict[256];
+    char c[64], g[64], ph[128], verdict[768];
     addr_str(&a->s->client, c, sizeof(c));
     addr_str(&a->s->gateway, g, sizeof(g));
     phases_str(f->phases, ph, sizeof(ph), false);
@@ -435,7 +519,34 @@ static void session_json(GString *out, const qvpn_stats *st, const sess_agg *a)
                                qvpn_finding_abbrev((qvpn_finding)i), f->finding_count[i]);
         any = true;
     }
-    g_string_append_printf(out, "}, \"verdict\": \"%s\"}", verdict);
+    g_string_append(out, "}, \"evidence\": {\"offered\": ");
+    json_str(out, f->offered);
+    g_string_append(out, ", \"chosen\": ");
+    json_str(out, f->chosen);
+    g_string_append(out, ", \"dh_group\": ");
+    if (f->dh_group)
+        g_string_append_printf(out, "%u", f->dh_group);
+    else
+        g_string_append(out, "null");
+    g_string_append(out, ", \"client_software\": ");
+    json_str(out, f->client_software);
+    g_string_append(out, ", \"gateway_software\": ");
+    json_str(out, f->gateway_software);
+    g_string_append(out, ", \"client_caps\": [");
+    caps_str(f->client_caps, out, true);
+    g_string_append(out, "], \"gateway_caps\": [");
+    caps_str(f->gateway_caps, out, true);
+    g_string_append(out, "], \"nat\": ");
+    json_str(out, nat_str(f));
+    g_string_append_printf(out, ", \"ip_fragmented\": %u, \"icmp\": ", f->ip_fragmented);
+    json_str(out, f->icmp);
+    g_string_append(out, ", \"tls_offered\": ");
+    json_str(out, f->tls_offered);
+    g_string_append(out, ", \"tls_chosen\": ");
+    json_str(out, f->tls_chosen);
+    g_string_append(out, "}, \"verdict\": ");
+    json_str(out, verdict);
+    g_string_append_c(out, '}');
 }
 
 void qvpn_stats_sessions_json(const qvpn_stats *st, const char *filter, GString *out)

@@ -986,6 +986,14 @@ static void test_texts_fit(void)
                                          QVPN_IKE_MSG_MM5, QVPN_IKE_MSG_QM1 };
     static const uint8_t alerts[] = { 40, 46, QVPN_ALERT_ENCRYPTED };
     qvpn_session s = { .id = 4000000000u };
+    /* Evidence strings as long as the engine makes them (qvpn_evidence.c, 511). */
+    static char big[512];
+    memset(big, 'X', sizeof(big) - 1);
+    static qvpn_evid ev;
+    ev = (qvpn_evid){ .offered = big, .chosen = big, .vendors = big, .software = big,
+                      .icmp = big, .tls_offered = big, .tls_chosen = big, .weak = 0x7f,
+                      .caps = 0xff, .dh_group = 65535, .nat = 3, .nat_seen = true,
+                      .ip_frags = 255 };
     for (int st = 0; st < QVPN_IKE_STATE_COUNT; st++)
     for (int retrans = 0; retrans < 2; retrans++)
     for (size_t m = 0; m < G_N_ELEMENTS(msgs); m++)
@@ -999,6 +1007,7 @@ static void test_texts_fit(void)
             .gap_ns = INT64_C(9000000000000000000), .time_to_tunnel_ns = INT64_C(9000000000000000000),
             .esp_count = 4000000000u, .ike_len = 4000000000u, .notify_type = 14,
             .alert_desc = alerts[a], .findings = retrans ? BIT(QVPN_FINDING_IKE_RETRANSMISSION) : 0,
+            .ev = cli ? &ev : NULL, .offer = cli ? big : NULL,
         };
         for (int f = 0; f < QVPN_FINDING_COUNT; f++) {
             char obs[256], inf[256];
