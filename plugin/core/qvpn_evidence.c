@@ -611,8 +611,12 @@ bool qvpn_icmp_feed(qvpn_ctx *c)
     else
         snprintf(q, sizeof(q), "%s", proto_name(e.q_proto));
     qvpn_addr_to_str(&o->src, from, sizeof(from));
-    snprintf(text, sizeof(text), "%s for the %s's %s, from %s", err,
-             quoted_client ? "client" : "gateway", q, from);
+    /* Sent by the quoted packet's destination itself, or by a router on the path. */
+    bool by_peer = qvpn_addr_eq(&o->src, &e.q_dst);
+    snprintf(text, sizeof(text), "%s for the %s's %s, from %s %s", err,
+             quoted_client ? "client" : "gateway", q,
+             by_peer ? (quoted_client ? "the gateway" : "the client") : "a router on the path",
+             from);
     c->has_ev = true;
     c->ev.icmp = intern(c, text);
     qvpn_finding_set(c, QVPN_FINDING_ICMP_ERROR);

@@ -8,13 +8,14 @@ import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-GROUPS = {'SEQUENCE': 'Sequence', 'RESPONSE_CODE': 'Response code', 'PROTOCOL': 'Protocol'}
+GROUPS = {'SEQUENCE': 'Sequence', 'RESPONSE_CODE': 'Response code', 'PROTOCOL': 'Protocol',
+          'SECURITY': 'Security'}
 SEVERITIES = {'CHAT': 'Chat', 'NOTE': 'Note', 'WARN': 'Warning', 'ERROR': 'Error'}
 
 
 def declared():
     text = (REPO / 'plugin/core/qvpn_findings.h').read_text()
-    rows = re.findall(r'X\(\s*(\w+),\s*(\w+),\s*"[^"]*",\s*(\w+),\s*(\w+)\)', text)
+    rows = re.findall(r'X\(\s*(\w+),\s*(\w+),\s*"[^"]*",\s*(\w+),\s*(\w+),\s*\w+\)', text)
     assert rows, 'no QVPN_FINDINGS rows found'
     return {abbrev: (GROUPS[group], SEVERITIES[sev]) for _, abbrev, group, sev in rows}
 

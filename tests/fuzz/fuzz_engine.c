@@ -157,6 +157,22 @@ static int64_t next_ts(reader *r, int64_t ts)
     }
 }
 
+/* Bytes of the input itself as a span (a message, a hello, an ICMP error, an IP
+ * header): the evidence readers meet them as the glue hands them over.  They stay
+ * valid for the whole run, which the second engine's replay needs. */
+static void read_span(reader *r, qvpn_span *sp)
+{
+    size_t n = u8(r);
+    if (n & 0x80)
+        n = (n & 0x7f) * 8;     /* up to ~1 KB: long SA payloads, certificates */
+    if (n > r->left)
+        n = r->left;
+    sp->p = r->p;
+    sp->len = n;
+    r->p += n;
+    r->left -= n;
+}
+
 /* ---- one observation ---- */
 
 static void read_obs(reader *r, qvpn_obs *o, uint32_t *frame, int64_t *ts)
@@ -191,6 +207,8 @@ static void read_obs(reader *r, qvpn_obs *o, uint32_t *frame, int64_t *ts)
             o->tls.alert_level = u8(r) % 4;
             o->tls.alert_desc = u8(r);
         }
+        if (t & 64)
+            read_span(r, &o->tls.hello);
     }
     if (kind & 0x02) {
         qvpn_ike_obs *k = &o->ike;
@@ -210,6 +228,8 @@ static void read_obs(reader *r, qvpn_obs *o, uint32_t *frame, int64_t *ts)
             k->notify[i] = (u8(r) & 1) ? u16(r) : (uint16_t)(u8(r) % 32);
         k->sk_inner = u8(r);
         k->nat_t = (sel & 1) != 0;
+        if (sel & 2)
+            read_span(r, &k->msg);
     }
     if (kind & 0x04) {
         uint8_t sel = u8(r);
@@ -219,6 +239,14 @@ static void read_obs(reader *r, qvpn_obs *o, uint32_t *frame, int64_t *ts)
         o->esp.udp_encap = (sel & 4) != 0;
     }
     o->nat_keepalive = (kind & 0x08) != 0;
+    if (kind & 0x10) {
+        read_span(r, &o->ip_frag);
+        o->ip_frag_v6 = (kind & 0x40) != 0;
+    }
+    if (kind & 0x20) {
+        read_span(r, &o->icmp);
+        o->icmp_v6 = (kind & 0x40) != 0;
+    }
 }
 
 /* ---- checks on what the engine returns ---- */
