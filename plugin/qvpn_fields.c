@@ -622,27 +622,47 @@ static void extract_hello(const top_items *ti, qvpn_obs *obs)
     obs->tls.hello.len = b.len;
 }
 
-/* The outermost IP header when it is a fragment (IPv4: MF or an offset; IPv6: a
- * Fragment header, which its item may not span: up to 128 bytes are handed over). */
+/* Up to max bytes from an item's start, past its end: a fragment's header item does
+ * not span the transport ports after it, nor an IPv6 Fragment header the item may
+ * leave out. */
+static item_bytes bytes_from(const field_info *fi, gint max)
+{
+    item_bytes b = { NULL, 0 };
+    gint avail;
+
+    if (fi == NULL || fi->ds_tvb == NULL || fi->start < 0)
+        return b;
+    avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+    if (avail <= 0)
+        return b;
+    b.len = (size_t)MIN(avail, max);
+    b.p = tvb_get_ptr(fi->ds_tvb, fi->start, (gint)b.len);
+    return b;
+}
+
+/* The outermost IP header when it is a fragment (IPv4: MF or an offset; IPv6: any
+ * next header but TCP and UDP, for the core's reader to look for a Fragment header). */
 static void extract_ip_frag(const top_items *ti, qvpn_obs *obs)
 {
     const field_info *v4 = ti->first[QP_IP], *v6 = ti->first[QP_IPV6];
     bool use_v6 = v6 != NULL && (v4 == NULL || v6->total_layer_num < v4->total_layer_num);
+    item_bytes b;
+
     if (!use_v6 && v4 != NULL) {
-        item_bytes b = bytes_of(ti, v4);
-        if (b.len >= 8 && ((b.p[6] & 0x3f) != 0 || b.p[7] != 0)) {
-            obs->ip_frag.p = b.p;
-            obs->ip_frag.len = b.len;
-        }
-    } else if (use_v6 && v6->ds_tvb != NULL && v6->start >= 0) {
-        gint avail = tvb_captured_length_remaining(v6->ds_tvb, v6->start);
-        if (avail >= 48 && tvb_get_guint8(v6->ds_tvb, v6->start + 6) != 6 &&
-            tvb_get_guint8(v6->ds_tvb, v6->start + 6) != 17) {
-            obs->ip_frag.len = (size_t)MIN(avail, 128);
-            obs->ip_frag.p = tvb_get_ptr(v6->ds_tvb, v6->start, (gint)obs->ip_frag.len);
-            obs->ip_frag_v6 = true;
-        }
+        b = bytes_of(ti, v4);
+        if (b.len < 8 || ((b.p[6] & 0x3f) == 0 && b.p[7] == 0))
+            return;                 /* most frames: not a fragment */
+        b = bytes_from(v4, 128);
+    } else if (use_v6) {
+        b = bytes_from(v6, 128);
+        if (b.len < 48 || b.p[6] == 6 || b.p[6] == 17)
+            return;
+        obs->ip_frag_v6 = true;
+    } else {
+        return;
     }
+    obs->ip_frag.p = b.p;
+    obs->ip_frag.len = b.len;
 }
 
 /* An ICMP or ICMPv6 item: the message and the packet it quotes. */

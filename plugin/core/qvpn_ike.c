@@ -207,6 +207,12 @@ static bool mark_retransmission(qvpn_ctx *c, uint32_t original, int64_t prev_ts,
         req->sends++;
     c->v.sends = req->sends;
     c->v.gap_ns = c->obs->ts_ns - req->first_ts;
+    /* After a refusal the resends are the client insisting, not the gateway silent. */
+    const uint32_t refused = QVPN_FINDING_BIT(QVPN_FINDING_IKE_NOTIFY) |
+                             QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED) |
+                             QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED);
+    if (c->sess->facts.findings & refused)
+        stall = QVPN_FINDING_COUNT;
     if (stall != QVPN_FINDING_COUNT && req->sends >= STALL_SENDS) {
         c->v.stall_state = state;
         qvpn_finding_set(c, qvpn_evidence_stall(c, stall));
