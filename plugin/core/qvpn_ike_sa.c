@@ -187,31 +187,51 @@ static void set_life(qvpn_ike_suite *s, uint32_t life_type, uint32_t duration)
         s->life_kb = duration;
 }
 
-/* Attributes of an IKEv1 transform: phase 1 (protocol ISAKMP, RFC 2409 appendix A)
- * or phase 2 (IPsec DOI, RFC 2407 4.5). */
+static uint16_t clamp16(uint32_t v)
+{
+    return v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
+}
+
+/* Phase 1, protocol ISAKMP: RFC 2409 appendix A's attribute classes. */
+static void v1_ike_attr(const sa_attr *a, qvpn_ike_suite *s, uint32_t *life_type)
+{
+    switch (a->type) {
+    case 1:  s->encr[0] = clamp16(a->value); s->n_encr = 1; break;
+    case 2:  s->prf[0] = clamp16(a->value); s->n_prf = 1; break;
+    case 3:  s->auth = clamp16(a->value); break;
+    case 4:  s->dh[0] = clamp16(a->value); s->n_dh = 1; break;
+    case 11: *life_type = a->value; break;
+    case 12: set_life(s, *life_type, a->value); break;
+    case 14: s->encr_bits[0] = clamp16(a->value); break;
+    default: break;
+    }
+}
+
+/* Phase 2, IPsec DOI: RFC 2407 4.5's SA attributes (the cipher is the transform ID). */
+static void v1_ipsec_attr(const sa_attr *a, qvpn_ike_suite *s, uint32_t *life_type)
+{
+    switch (a->type) {
+    case 1:  *life_type = a->value; break;
+    case 2:  set_life(s, *life_type, a->value); break;
+    case 3:  s->dh[0] = clamp16(a->value); s->n_dh = 1; break;
+    case 5:  s->integ[0] = clamp16(a->value); s->n_integ = 1; break;
+    case 6:  s->encr_bits[0] = clamp16(a->value); break;
+    default: break;
+    }
+}
+
+/* The attributes of an IKEv1 transform.  A Life Duration applies to the Life Type
+ * before it (RFC 2409 appendix A: they come in pairs). */
 static void v1_attrs(const uint8_t *p, size_t off, size_t end, qvpn_ike_suite *s, bool *bad)
 {
     sa_attr a;
     uint32_t life_type = 0;
-    bool phase1 = s->protocol == 1;
 
     while (attr_next(p, &off, end, &a, bad)) {
-        uint16_t v16 = a.value > UINT16_MAX ? UINT16_MAX : (uint16_t)a.value;
-        switch (phase1 ? a.type : a.type + 100) {
-        case 1:   s->encr[0] = v16; s->n_encr = 1; break;
-        case 2:   s->prf[0] = v16; s->n_prf = 1; break;
-        case 3:   s->auth = v16; break;
-        case 4:   s->dh[0] = v16; s->n_dh = 1; break;
-        case 11:  life_type = a.value; break;
-        case 12:  set_life(s, life_type, a.value); break;
-        case 14:  s->encr_bits[0] = v16; break;
-        case 101: life_type = a.value; break;
-        case 102: set_life(s, life_type, a.value); break;
-        case 103: s->dh[0] = v16; s->n_dh = 1; break;
-        case 105: s->integ[0] = v16; s->n_integ = 1; break;
-        case 106: s->encr_bits[0] = v16; break;
-        default:  break;
-        }
+        if (s->protocol == 1)
+            v1_ike_attr(&a, s, &life_type);
+        else
+            v1_ipsec_attr(&a, s, &life_type);
     }
 }
 
@@ -298,8 +318,8 @@ static void v2_transform(const uint8_t *p, size_t t, size_t t_end, qvpn_ike_suit
     size_t off = t + 8;
 
     while (attr_next(p, &off, t_end, &a, bad))
-        if (a.type == 14)
-            bits = a.value > UINT16_MAX ? UINT16_MAX : (uint16_t)a.value;
+        if (a.type == 14)       /* Key Length, the only IKEv2 attribute (RFC 7296 3.3.5) */
+            bits = clamp16(a.value);
     switch (type) {
     case 1:
         /* The same cipher at several key lengths is several alternatives. */
@@ -526,7 +546,7 @@ size_t qvpn_ike_suite_text(const qvpn_ike_suite *s, char *buf, size_t len)
 size_t qvpn_ike_suites_text(const qvpn_ike_suites *ss, char *buf, size_t len)
 {
     text t = { buf, len, 0 };
-    char one[256];
+    char one[512];     /* six alternatives of each of four kinds fit */
 
     if (len)
         buf[0] = '\0';

@@ -50,8 +50,9 @@ enum {
     QVPN_CAP_XAUTH      = 1u << 1,
     QVPN_CAP_NATT_RFC   = 1u << 2,   /* RFC 3947 */
     QVPN_CAP_NATT_DRAFT = 1u << 3,   /* draft-ietf-ipsec-nat-t-ike-00..03, 02\n */
-    QVPN_CAP_FRAG       = 1u << 4,   /* IKEv1 fragmentation: Cisco "FRAGMENTATION",
-                                        Microsoft "MS-Negotiation Discovery"? (see table) */
+    QVPN_CAP_FRAG       = 1u << 4,   /* IKEv1 fragmentation: MD5("FRAGMENTATION"), sent
+                                        by Cisco (+ 4 flag bytes), Windows, strongSwan,
+                                        libreswan; MS-Negotiation Discovery is AuthIP */
     QVPN_CAP_UNITY      = 1u << 5,   /* Cisco Unity (mode config client extensions) */
     QVPN_CAP_AUTHIP     = 1u << 6,   /* Microsoft AuthIP */
     QVPN_CAP_INITIAL_CONTACT = 1u << 7 /* MS "Vid-Initial-Contact" */

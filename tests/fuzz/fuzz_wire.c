@@ -27,6 +27,8 @@
 
 #include <glib.h>
 
+#include "qvpn_ike_sa.h"
+#include "qvpn_vendor.h"
 #include "qvpn_wire.h"
 
 #define CHECK(cond)                                                             \
@@ -37,6 +39,90 @@
             abort();                                                            \
         }                                                                       \
     } while (0)
+
+/* The readers of what a payload says (qvpn_ike_sa.h, qvpn_vendor.h) on its body,
+ * copied into a buffer of exactly its size: under both versions' readings, whatever
+ * the payload's type, and under its own type.  Checked: what they hand back lies in
+ * the body, counts stay within their arrays, texts are NUL-terminated within their
+ * buffers. */
+static void check_text(size_t n, const char *buf, size_t len)
+{
+    CHECK(len == 0 || (n < len && buf[n] == '\0' && strlen(buf) == n));
+}
+
+static void body_readers(const qvpn_ike_payload *pl0)
+{
+    qvpn_ike_payload pl = *pl0;
+    uint8_t *b = g_malloc(pl.body_len ? pl.body_len : 1);
+    if (pl.body_len)
+        memcpy(b, pl0->body, pl.body_len);
+    pl.body = b;
+
+    for (uint8_t m = 1; m <= 2; m++) {
+        qvpn_ike_suites ss;
+        qvpn_ike_notify nt;
+        char text[96], tiny[4];
+        for (int as = 0; as < 3; as++) {
+            /* Its own type, then read as the SA and the Notify of this version. */
+            pl.type = as == 0 ? pl0->type : as == 1 ? (m == 1 ? 1 : 33) : (m == 1 ? 11 : 41);
+            if (qvpn_ike_sa_read(m, &pl, &ss)) {
+                CHECK(ss.n <= QVPN_IKE_MAX_SUITES && (ss.n > 0 || ss.dropped > 0));
+                for (uint8_t i = 0; i < ss.n; i++) {
+                    const qvpn_ike_suite *s = &ss.s[i];
+                    CHECK(s->major == m);
+                    CHECK(s->n_encr <= QVPN_SUITE_MAX_ALT && s->n_prf <= QVPN_SUITE_MAX_ALT);
+                    CHECK(s->n_integ <= QVPN_SUITE_MAX_ALT && s->n_dh <= QVPN_SUITE_MAX_ALT);
+                    CHECK(m == 2 || (s->n_encr <= 1 && s->n_prf <= 1 && s->n_integ <= 1 && s->n_dh <= 1));
+                    check_text(qvpn_ike_suite_text(s, text, sizeof(text)), text, sizeof(text));
+                    check_text(qvpn_ike_suite_text(s, tiny, sizeof(tiny)), tiny, sizeof(tiny));
+                    uint32_t w = qvpn_ike_suite_weak(s);
+                    check_text(qvpn_ike_weak_text(w, tiny, sizeof(tiny)), tiny, sizeof(tiny));
+                    /* Refused everywhere implies some weakness. */
+                    CHECK(!qvpn_ike_suite_all_refusable(s) || (w & QVPN_WEAK_REFUSED_EVERYWHERE));
+                }
+                check_text(qvpn_ike_suites_text(&ss, text, sizeof(text)), text, sizeof(text));
+            }
+            if (qvpn_ike_notify_full(m, &pl, &nt)) {
+                uint16_t type = 0, group;
+                qvpn_addr gw;
+                const uint8_t *fqdn = NULL;
+                size_t fqdn_len = 0;
+                CHECK(qvpn_ike_notify_read(m, &pl, &type) && type == nt.type);
+                CHECK(nt.spi >= pl.body && nt.spi + nt.spi_len == nt.data);
+                CHECK(nt.data + nt.data_len == pl.body + pl.body_len);
+                (void)qvpn_ike_invalid_ke_group(&nt, &group);
+                if (qvpn_ike_redirect_gateway(&nt, &gw, &fqdn, &fqdn_len))
+                    CHECK(gw.len == 4 || gw.len == 16);
+                else if (fqdn)
+                    CHECK(fqdn >= nt.data && fqdn + fqdn_len <= nt.data + nt.data_len);
+            }
+        }
+    }
+    const qvpn_vid *row = qvpn_vid_lookup(pl.body, pl.body_len);
+    if (row) {
+        char ver[8];
+        CHECK(row->prefix ? pl.body_len >= row->len : pl.body_len == row->len);
+        check_text(qvpn_vid_version(row, pl.body, pl.body_len, ver, sizeof(ver)), ver, sizeof(ver));
+    }
+    g_free(b);
+}
+
+/* A NAT-D hash over the message's cookies and an address taken from the body: any
+ * version and hash number, a length the algorithm gives or 0. */
+static void natd(const qvpn_isakmp_hdr *h, const qvpn_ike_payload *pl)
+{
+    uint8_t out[QVPN_NATD_MAX_HASH];
+    qvpn_addr a = { .len = pl->body_len >= 16 ? 16 : pl->body_len >= 4 ? 4 : 0 };
+    uint16_t alg = pl->body_len >= 1 ? pl->body[0] % 8 : 0;
+
+    if (pl->type != QVPN_IKE_PL_NATD && pl->type != 130 && pl->type != 41)
+        return;
+    memcpy(a.bytes, pl->body, a.len);
+    size_t n = qvpn_natd_hash(h->major, alg, h->ispi, h->rspi, &a, 500, out);
+    CHECK(n == 0 || n == 16 || n == 20 || n == 32 || n == 48 || n == 64);
+    CHECK(n != 0 || a.len == 0 || (h->major != 1 && h->major != 2) ||
+          (h->major == 1 && (alg == 0 || alg == 3 || alg == 7)));
+}
 
 /* Walk the message with the iterator, checking each payload, and check the summary
  * against what the walk gave: the same types, notifies, SK and ending. */
@@ -63,6 +149,8 @@ static void walk(const uint8_t *p, size_t len, const qvpn_isakmp_hdr *h,
         sk_inner = pl.ciphertext ? pl.next : sk_inner;
         /* The other version's reading of the same payload must stay inside too. */
         (void)qvpn_ike_notify_read(h->major == 1 ? 2 : 1, &pl, &type);
+        body_readers(&pl);
+        natd(h, &pl);
     }
     CHECK(it.status != QVPN_IKE_WALK_MORE);
     CHECK(!qvpn_ike_payload_next(&it, &pl));       /* an ended walk stays ended */

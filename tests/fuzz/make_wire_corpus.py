@@ -2,8 +2,9 @@
 """Write the seed corpus of fuzz_wire (tests/fuzz/corpus-wire/seed-*.bin).
 
 The bytes are those of tests/unit/wire_samples.h (real header bytes cut from
-captures/public; the header says which capture and frame), so the unit tests and
-the fuzzer start from the same truth.  Each array is one seed; three more stack
+captures/public; the header says which capture and frame) and of
+tests/unit/ike_samples.h (whole ISAKMP messages, seeds seed-ike-*), so the unit
+tests and the fuzzer start from the same truth.  Each array is one seed; three more stack
 them into whole packets as fuzz_wire.c reads them (IP, then UDP/ESP, then ISAKMP):
 
   packet-v4-ike     zeek-spicy-ipsec__ipsec.cap frame 3 from its IPv4 header on
@@ -22,6 +23,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLES = os.path.join(HERE, '..', 'unit', 'wire_samples.h')
+IKE_SAMPLES = os.path.join(HERE, '..', 'unit', 'ike_samples.h')
 
 
 def arrays(path):
@@ -51,6 +53,10 @@ def main():
     seeds['packet-v4-ike'] = a['notify_ip'] + a['notify_udp'] + a['v1_no_proposal']
     seeds['packet-v6-esp'] = a['ip6_hdr'] + a['ip6_esp']
     seeds['packet-v4-natt'] = natt(a)
+    # Whole ISAKMP messages with SA, Notify, NAT-D and Vendor ID payloads for the
+    # readers of qvpn_ike_sa.h / qvpn_vendor.h (tests/unit/ike_samples.h).
+    for name, data in arrays(IKE_SAMPLES).items():
+        seeds['ike-' + name.replace('_', '-')] = data
     for name, data in sorted(seeds.items()):
         with open(os.path.join(outdir, 'seed-%s.bin' % name), 'wb') as f:
             f.write(data)
