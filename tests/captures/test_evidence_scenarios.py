@@ -89,14 +89,16 @@ def first(elem, name):
 
 
 def transforms(prop):
-    return [f for f in prop if f.get('name') == 'isakmp.typepayload' and f.get('showname', '').startswith('Payload: Transform')]
+    return [f for f in prop if f.get('name') == 'isakmp.typepayload'
+            and f.get('showname', '').startswith('Payload: Transform')]
 
 
 def v1_text(tr):
     enc = V1_ENC[int(first(tr, 'isakmp.ike.attr.encryption_algorithm'))]
     bits = first(tr, 'isakmp.ike.attr.key_length')
     life = [f.get('show') for f in tr.iter('field') if f.get('name', '').startswith('isakmp.ike.attr.life_duration')]
-    text = '%s%s/%s/%s/%s' % (enc, '-' + bits if bits else '', V1_HASH[int(first(tr, 'isakmp.ike.attr.hash_algorithm'))],
+    text = '%s%s/%s/%s/%s' % (enc, '-' + bits if bits else '',
+                              V1_HASH[int(first(tr, 'isakmp.ike.attr.hash_algorithm'))],
                               V1_AUTH[int(first(tr, 'isakmp.ike.attr.authentication_method'))],
                               GROUP[int(first(tr, 'isakmp.ike.attr.group_description'))])
     return text + ('/%ss' % life[0] if life else '')
@@ -216,7 +218,8 @@ def test_ike_auth_in_ip_fragments(tshark_env):
     assert len(groups) == 4, 'the IKE_AUTH and 3 resends, one IP ID each'
     last = []
     for frags in groups.values():
-        assert [(r[2], r[3], r[4]) for r in frags] == [('1', '0', '1500'), ('1', '185', '1500'), ('0', '370', '540')]   # offsets in 8-byte units
+        # MF, offset (8-byte units), IP total length
+        assert [(r[2], r[3], r[4]) for r in frags] == [('1', '0', '1500'), ('1', '185', '1500'), ('0', '370', '540')]
         assert frags[-1][5] == '35' and frags[-1][6] == '3468' and frags[-1][7] == '4500'
         last.append(int(frags[-1][0]))
     assert sorted(last) == sorted(field_frames(truth('ike-fragments-lost'), 'qvpn.ip_fragments'))
@@ -234,7 +237,8 @@ ICMP_TEXT = {3: 'port unreachable', 13: 'administratively prohibited'}
 def test_icmp_errors_quote_the_packet_before(tshark_env, name):
     cols = ['frame.number', 'ip.src', 'ip.dst', 'ip.id', 'ip.ttl', 'ip.proto', 'icmp.type', 'icmp.code',
             'icmp.checksum.status', 'ip.checksum.status', 'udp.srcport', 'esp.spi', 'esp.sequence']
-    args = ['-r', capture(name), '-o', 'ip.check_checksum:TRUE', '-Y', 'ip.addr == %s' % truth(name)['attempt'][0]['gateway'],
+    args = ['-r', capture(name), '-o', 'ip.check_checksum:TRUE',
+            '-Y', 'ip.addr == %s' % truth(name)['attempt'][0]['gateway'],
             '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=;']
     for c in cols:
         args += ['-e', c]
