@@ -3,7 +3,6 @@ import random
 import struct
 
 from . import net
-
 from .net import Pkt, Host, FragGroup, Quote, us, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ESP, IPPROTO_AH
 from .pcapio import open_writer
 
