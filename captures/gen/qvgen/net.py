@@ -121,17 +121,32 @@ class Site:
         if p.raw is not None:
             return self.frame(p.raw[0], p.raw[1], p.raw[2], p.raw[3])
         src, dst = p.src, p.dst
+        if p.quote is not None:           # an ICMP error: its body quotes a packet written before
+            p.l4 = p.quote.build(p.quote.pkt.hdr, p.quote.pkt.l4)
         total = 20 + len(p.l4)
         flags = 0x4000 if p.df else 0
-        hdr = struct.pack('!BBHHHBBH4s4s', 0x45, p.tos, total, src.next_ipid(), flags,
+        if p.frag is not None:            # one IPv4 fragment: the datagram's shared ID, offset, MF
+            if p.frag.ipid is None:
+                p.frag.ipid = src.next_ipid()
+            ipid = p.frag.ipid
+            flags |= (0x2000 if p.frag_mf else 0) | (p.frag_off >> 3)
+        else:
+            ipid = src.next_ipid()
+        hdr = struct.pack('!BBHHHBBH4s4s', 0x45, p.tos, total, ipid, flags,
                           src.ttl, p.proto, 0, src.ipb, dst.ipb)
         c = csum(hdr)
         hdr = hdr[:10] + struct.pack('!H', c) + hdr[12:]
+        p.hdr = hdr
         return self.frame(self.mac_of(dst.ipb), self.mac_of(src.ipb), 0x0800, hdr + p.l4)
 
 
 class Pkt:
-    __slots__ = ('ts', 'src', 'dst', 'proto', 'l4', 'df', 'tos', 'tags', 'raw', 'order')
+    """frag / frag_off / frag_mf: an IPv4 fragment (frag is the datagram's FragGroup,
+    frag_off the byte offset of l4 in the datagram); quote: an ICMP error whose body is
+    built, when written, from the IP header and payload of the packet it quotes.
+    hdr: the IP header as written."""
+    __slots__ = ('ts', 'src', 'dst', 'proto', 'l4', 'df', 'tos', 'tags', 'raw', 'order',
+                 'frag', 'frag_off', 'frag_mf', 'quote', 'hdr')
 
     def __init__(self, ts, src=None, dst=None, proto=0, l4=b'', df=False, tags=(), raw=None, tos=0):
         self.ts = ts
@@ -144,6 +159,29 @@ class Pkt:
         self.tags = tags
         self.raw = raw
         self.order = 0
+        self.frag = None
+        self.frag_off = 0
+        self.frag_mf = False
+        self.quote = None
+        self.hdr = None
+
+
+class FragGroup:
+    """The fragments of one IPv4 datagram share the ID the first one written takes."""
+    __slots__ = ('ipid',)
+
+    def __init__(self):
+        self.ipid = None
+
+
+class Quote:
+    """What an ICMP error quotes: pkt (a Pkt written earlier) and build(hdr, l4) -> the
+    ICMP message, given the quoted packet's IP header and payload as written."""
+    __slots__ = ('pkt', 'build')
+
+    def __init__(self, pkt, build):
+        self.pkt = pkt
+        self.build = build
 
 
 def udp_segment(src, dst, sport, dport, payload, zero_csum=False):

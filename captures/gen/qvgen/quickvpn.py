@@ -133,7 +133,10 @@ def tls_session(p, t, tag, port=None, think=(0.4, 3.9), refused=False, hello='ss
     t = p.gw_at(t, r.uniform(0.00005, 0.0002)); c.synack(t, tags=(tag + '.synack',))
     t = p.cli_at(t, r.uniform(0.00003, 0.00006)); c.ack(t, True)
     t += r.uniform(0.00025, 0.0004)
-    hello_bytes = tls.sslv2_client_hello(r) if hello == 'sslv2' else tls.client_hello_tls10(r)
+    if callable(hello):                    # a builder of its own: hello(rng) -> bytes
+        hello_bytes = hello(r)
+    else:
+        hello_bytes = tls.sslv2_client_hello(r) if hello == 'sslv2' else tls.client_hello_tls10(r)
     c.data(t, True, hello_bytes, tags=(tag + '.client_hello',))
     if refused:
         t = p.gw_at(t, r.uniform(0.001, 0.002)); c.data(t, False, tls.alert(2, 40), tags=(tag + '.alert',))

@@ -533,7 +533,9 @@ with its own and a FIN, the gateway resets: `rst_after_close` (a Note) on that R
 FOOTER = '''
 Every generated capture dissects cleanly with stock tshark 4.0: no `_ws.malformed`, no
 expert error; the only expert warnings are TCP "Connection reset (RST)" on the intended
-RSTs (for `success-60443` with `-d tcp.port==60443,tls`).
+RSTs (for `success-60443` with `-d tcp.port==60443,tls`) and, in `icmp-esp-prohibited`, the
+ESP "Wrong Sequence Number ... repeated" on the ICMP errors (the quoted ESP header repeats the
+sequence number of the packet it answers).
 
 ## The reference capture: what matches and what cannot
 
@@ -585,3 +587,7 @@ def render(keyframes, captures):
     for f, n, what, how, verdict in rows(keyframes, captures):
         out += '| `%s` | %d | %s | %s | %s |\n' % (f, n, what, how, verdict)
     return out + FOOTER
+
+
+# issue 14's scenarios register their rows too (readme_evidence.py)
+from . import readme_evidence  # noqa: E402,F401
