@@ -15,17 +15,21 @@
 
 #include "qvpn_wire.h"
 
+/* IP protocol / IPv6 next header numbers (IANA "Assigned Internet Protocol Numbers"). */
 enum {
-    IPPROTO_HOPOPTS_ = 0,
-    IPPROTO_TCP_     = 6,
-    IPPROTO_UDP_     = 17,
-    IPPROTO_ROUTING_ = 43,
-    IPPROTO_FRAG_    = 44,
-    IPPROTO_ESP_     = 50,
-    IPPROTO_AH_      = 51,
-    IPPROTO_DSTOPTS_ = 60,
-    NATT_PORT        = 4500,
-    IPV6_MAX_EXT     = 4        /* extension headers walked before giving up */
+    PROTO_HOPOPTS  = 0,
+    PROTO_TCP      = 6,
+    PROTO_UDP      = 17,
+    PROTO_ROUTING  = 43,
+    PROTO_FRAGMENT = 44,
+    PROTO_ESP      = 50,
+    PROTO_AH       = 51,
+    PROTO_DSTOPTS  = 60
+};
+
+enum {
+    NATT_PORT    = 4500,        /* RFC 3948 */
+    IPV6_MAX_EXT = 4            /* extension headers walked before giving up */
 };
 
 static uint16_t get_u16(const uint8_t *b)
@@ -56,7 +60,7 @@ static bool ipv6_skip_ext(const uint8_t *p, size_t len, size_t *off, uint8_t *nh
     *off = 40;
     *nh = p[6];
     for (unsigned i = 0; i <= IPV6_MAX_EXT; i++) {
-        if (*nh != IPPROTO_HOPOPTS_ && *nh != IPPROTO_ROUTING_ && *nh != IPPROTO_DSTOPTS_)
+        if (*nh != PROTO_HOPOPTS && *nh != PROTO_ROUTING && *nh != PROTO_DSTOPTS)
             return true;
         if (i == IPV6_MAX_EXT || len - *off < 2)
             return false;
@@ -123,19 +127,19 @@ static bool icmp_is_error(bool v6, uint8_t type)
  * non-ESP marker). */
 static void icmp_quoted_l4(uint8_t proto, const uint8_t *t, size_t tlen, qvpn_icmp_err *out)
 {
-    if ((proto == IPPROTO_UDP_ || proto == IPPROTO_TCP_) && tlen >= 4) {
+    if ((proto == PROTO_UDP || proto == PROTO_TCP) && tlen >= 4) {
         out->q_has_ports = true;
         out->q_sport = get_u16(t);
         out->q_dport = get_u16(t + 2);
-        if (proto == IPPROTO_UDP_ && (out->q_sport == NATT_PORT || out->q_dport == NATT_PORT)
+        if (proto == PROTO_UDP && (out->q_sport == NATT_PORT || out->q_dport == NATT_PORT)
             && tlen >= 12 && get_u16(t + 4) >= 12 && get_u32(t + 8) != 0) {
             out->q_has_spi = true;
             out->q_spi = get_u32(t + 8);
         }
-    } else if (proto == IPPROTO_ESP_ && tlen >= 4) {
+    } else if (proto == PROTO_ESP && tlen >= 4) {
         out->q_has_spi = true;
         out->q_spi = get_u32(t);
-    } else if (proto == IPPROTO_AH_ && tlen >= 8) {
+    } else if (proto == PROTO_AH && tlen >= 8) {
         out->q_has_spi = true;
         out->q_spi = get_u32(t + 4);
     }
@@ -153,7 +157,7 @@ static void icmp_quoted_v6(const uint8_t *q, size_t qlen, qvpn_icmp_err *out)
     out->q_proto = nh;
     if (!passed)
         return;
-    if (nh == IPPROTO_FRAG_) {
+    if (nh == PROTO_FRAGMENT) {
         if (qlen - off < 8)
             return;
         v6_frag_get(q + off, &f);
@@ -267,7 +271,8 @@ size_t qvpn_icmp_err_text(const qvpn_icmp_err *e, char *buf, size_t len)
 {
     const char *type_name = NULL;
     const char *name = icmp_code_name(e, &type_name);
-    bool with_mtu = (e->v6 && e->type == 2) || (!e->v6 && e->type == 3 && e->code == 4);
+    /* Routers older than RFC 1191 leave the MTU field zero. */
+    bool with_mtu = e->mtu != 0;
     int n;
 
     if (len == 0)
@@ -306,7 +311,7 @@ bool qvpn_ipv4_frag_read(const uint8_t *p, size_t len, qvpn_ip_frag *out)
     out->payload_len = total > ip.hdr_len ? (uint16_t)(total - ip.hdr_len) : 0;
     out->src = ip.src;
     out->dst = ip.dst;
-    if (out->offset == 0 && (ip.proto == IPPROTO_UDP_ || ip.proto == IPPROTO_TCP_)
+    if (out->offset == 0 && (ip.proto == PROTO_UDP || ip.proto == PROTO_TCP)
         && len >= (size_t)ip.hdr_len + 4) {
         out->has_ports = true;
         out->sport = get_u16(p + ip.hdr_len);
@@ -324,7 +329,7 @@ bool qvpn_ipv6_frag_read(const uint8_t *p, size_t len, qvpn_ip_frag *out)
 
     memset(out, 0, sizeof(*out));
     if (!qvpn_ipv6_read(p, len, &ip) || !ipv6_skip_ext(p, len, &off, &nh)
-        || nh != IPPROTO_FRAG_ || len - off < 8)
+        || nh != PROTO_FRAGMENT || len - off < 8)
         return false;
     v6_frag_get(p + off, &f);
     off += 8;
@@ -339,7 +344,7 @@ bool qvpn_ipv6_frag_read(const uint8_t *p, size_t len, qvpn_ip_frag *out)
     out->payload_len = plen + 40 > off ? (uint16_t)(plen + 40 - off) : 0;
     out->src = ip.src;
     out->dst = ip.dst;
-    if (f.offset == 0 && (f.next == IPPROTO_UDP_ || f.next == IPPROTO_TCP_) && len - off >= 4) {
+    if (f.offset == 0 && (f.next == PROTO_UDP || f.next == PROTO_TCP) && len - off >= 4) {
         out->has_ports = true;
         out->sport = get_u16(p + off);
         out->dport = get_u16(p + off + 2);

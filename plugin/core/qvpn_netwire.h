@@ -36,7 +36,8 @@ typedef struct qvpn_icmp_err {
     uint8_t   q_proto;       /* 6 TCP, 17 UDP, 50 ESP, 51 AH */
     bool      q_has_ports;   /* UDP/TCP ports captured */
     uint16_t  q_sport, q_dport;
-    bool      q_has_spi;     /* ESP SPI (or ESP-in-UDP 4500 after a non-zero marker) */
+    bool      q_has_spi;     /* ESP SPI (or ESP-in-UDP 4500: a non-zero first word
+                                after the UDP header), or AH SPI (its second word) */
     uint32_t  q_spi;
 } qvpn_icmp_err;
 
@@ -45,7 +46,9 @@ typedef struct qvpn_icmp_err {
 bool qvpn_icmp_err_read(bool v6, const uint8_t *p, size_t len, qvpn_icmp_err *out);
 
 /* One line naming an error, e.g. "port unreachable", "fragmentation needed (MTU
- * 1400)", "communication administratively prohibited", "time exceeded in transit". */
+ * 1400)", "communication administratively prohibited", "time exceeded in transit";
+ * an unnamed code as "destination unreachable (code 99)".  NUL-terminated, returns
+ * the length written (truncated to len - 1). */
 size_t qvpn_icmp_err_text(const qvpn_icmp_err *e, char *buf, size_t len);
 
 /* --- IP fragments ------------------------------------------------------------------ */
@@ -76,7 +79,10 @@ typedef struct qvpn_tls_hello {
     bool     client;         /* ClientHello (else ServerHello) */
     bool     sslv2;          /* SSLv2-format ClientHello (RFC 6101 E.2 / draft-hickman) */
     uint16_t version;        /* legacy_version: 0x0300 SSLv3 .. 0x0303 TLS 1.2; the
-                                highest of supported_versions when present (0x0304) */
+                                highest of supported_versions when present (0x0304;
+                                a draft 0x7fxx ranks between 1.2 and 1.3; GREASE
+                                ignored); SSLv2 format: its version field (0x0002,
+                                or the 0x03xx the client asks for) */
     uint16_t suites[QVPN_TLS_MAX_SUITES];  /* v2 specs of the form 00 xx yy as 0xxxyy;
                                 others (SSLv2-only kinds) kept as 0xffff */
     uint8_t  n_suites;       /* kept; ServerHello: 1 */
@@ -91,7 +97,8 @@ bool qvpn_tls_hello_read(const uint8_t *p, size_t len, qvpn_tls_hello *out);
 /* "SSLv3", "TLS 1.0", ... "TLS 1.3", "SSLv2"; NULL if unknown. */
 const char *qvpn_tls_version_name(uint16_t version);
 /* IANA name of a cipher suite ("TLS_RSA_WITH_3DES_EDE_CBC_SHA") for the suites
- * QuickVPN era clients and routers use; NULL if not in the table. */
+ * QuickVPN era clients and routers use; NULL if not in the table.  0xffff (an
+ * SSLv2-only cipher kind) is "SSLv2 cipher kind", weak MD5. */
 const char *qvpn_tls_suite_name(uint16_t suite);
 
 /* Legacy TLS: a suite with export, NULL, DES, 3DES, RC4 or MD5 (bits as below). */
@@ -105,9 +112,14 @@ enum {
 };
 uint32_t qvpn_tls_suite_weak(uint16_t suite);
 /* True when every suite a ClientHello offers is weak (bits non-zero), or its version
- * is below TLS 1.2: a hardened server refuses it. */
+ * is below TLS 1.2: a hardened server refuses it.  SCSVs and GREASE values are no
+ * suites; suites beyond QVPN_TLS_MAX_SUITES (dropped) may be strong: false.  A
+ * ServerHello: false. */
 bool qvpn_tls_hello_legacy_only(const qvpn_tls_hello *h);
-/* One line: "TLS 1.0: TLS_RSA_WITH_3DES_EDE_CBC_SHA, TLS_RSA_WITH_RC4_128_MD5 (+3)". */
+/* One line: "TLS 1.0: TLS_RSA_WITH_3DES_EDE_CBC_SHA, TLS_RSA_WITH_RC4_128_MD5 (+3)":
+ * the first 4 suites by name (unknown ones as 0x1234), "(+N)" for the rest;
+ * " (SSLv2 hello)" after the version of an SSLv2-format one.  NUL-terminated, returns
+ * the length written (truncated to len - 1). */
 size_t qvpn_tls_hello_text(const qvpn_tls_hello *h, char *buf, size_t len);
 
 #ifdef __cplusplus

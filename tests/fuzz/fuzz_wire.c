@@ -14,6 +14,9 @@
  * status and stays ended, and the summary is the same twice and agrees with what
  * the iterator gave.
  *
+ * fuzz_netwire() at the end does the same for qvpn_netwire.h: ICMP errors, IP
+ * fragments and TLS hellos.
+ *
  *   tests/fuzz/run_fuzz.sh builds it (clang -fsanitize=fuzzer,address,undefined)
  *   ./fuzz_wire tests/fuzz/corpus-wire -max_total_time=60
  *
@@ -29,6 +32,7 @@
 
 #include "qvpn_ike_sa.h"
 #include "qvpn_vendor.h"
+#include "qvpn_netwire.h"
 #include "qvpn_wire.h"
 
 #define CHECK(cond)                                                             \
@@ -253,11 +257,119 @@ static void packet(const uint8_t *p, size_t len)
     g_free(l4);
 }
 
+static void fuzz_netwire(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     every_reader(data, size);
     packet(data, size);
+    fuzz_netwire(data, size);
     return 0;
+}
+
+/* --- qvpn_netwire.h: ICMP errors, IP fragments, TLS hellos ----------------------------
+ *
+ * The same two readings: the input as one span to every reader (an ICMP item's, an
+ * IP header's or a TCP payload's bytes as the glue hands them over), and as a packet
+ * whose ICMP/ICMPv6 message or TCP payload is copied into a buffer of its own size.
+ * Checked: what each reader says is consistent with its contract, and the texts fit
+ * any buffer (NUL-terminated, the length returned that of the string).
+ */
+
+static void check_text(size_t (*text)(const void *, char *, size_t), const void *x)
+{
+    char big[512], small[8];
+
+    size_t n = text(x, big, sizeof(big));
+    CHECK(n < sizeof(big) && strlen(big) == n);
+    size_t m = text(x, small, sizeof(small));
+    CHECK(m < sizeof(small) && strlen(small) == m && strncmp(small, big, m) == 0);
+    CHECK(text(x, small, 0) == 0);
+}
+
+static size_t icmp_text(const void *x, char *buf, size_t len)
+{
+    return qvpn_icmp_err_text(x, buf, len);
+}
+
+static size_t hello_text(const void *x, char *buf, size_t len)
+{
+    return qvpn_tls_hello_text(x, buf, len);
+}
+
+static void icmp(bool v6, const uint8_t *p, size_t len)
+{
+    qvpn_icmp_err e;
+
+    if (!qvpn_icmp_err_read(v6, p, len, &e))
+        return;
+    CHECK(e.v6 == v6 && len >= (v6 ? 48u : 28u));
+    CHECK(e.q_src.len == (v6 ? 16 : 4) && e.q_dst.len == e.q_src.len);
+    CHECK(v6 ? e.type >= 1 && e.type <= 4 : e.type == 3 || e.type == 4 || e.type == 5
+                                              || e.type == 11 || e.type == 12);
+    CHECK(e.mtu == 0 || (v6 ? e.type == 2 : e.type == 3 && e.code == 4));
+    CHECK(!e.q_has_ports || e.q_proto == 6 || e.q_proto == 17);
+    check_text(icmp_text, &e);
+}
+
+static void frag(const uint8_t *p, size_t len)
+{
+    qvpn_ip_frag f;
+
+    if (qvpn_ipv4_frag_read(p, len, &f)) {
+        CHECK(!f.v6 && f.offset % 8 == 0 && (f.more || f.offset != 0));
+        CHECK(!f.has_ports || (f.offset == 0 && len >= 24));
+    }
+    if (qvpn_ipv6_frag_read(p, len, &f)) {
+        CHECK(f.v6 && f.offset % 8 == 0 && len >= 48 && f.src.len == 16);
+        CHECK(!f.has_ports || (f.offset == 0 && len >= 52));
+    }
+}
+
+static void hello(const uint8_t *p, size_t len)
+{
+    qvpn_tls_hello h;
+
+    if (!qvpn_tls_hello_read(p, len, &h))
+        return;
+    CHECK(h.n_suites <= QVPN_TLS_MAX_SUITES && (h.dropped == 0 || h.n_suites == QVPN_TLS_MAX_SUITES));
+    CHECK(h.client || (h.n_suites == 1 && !h.sslv2));
+    CHECK(!h.sslv2 || h.client);
+    for (unsigned i = 0; i < h.n_suites; i++)
+        (void)qvpn_tls_suite_weak(h.suites[i]);
+    (void)qvpn_tls_version_name(h.version);
+    CHECK(h.client || !qvpn_tls_hello_legacy_only(&h));
+    check_text(hello_text, &h);
+}
+
+/* The packet reading: IPv4 ICMP or IPv6 ICMPv6 (no extension headers), TCP payload. */
+static void netwire_packet(const uint8_t *p, size_t len)
+{
+    qvpn_ip_hdr ip;
+    qvpn_tcp_hdr tcp;
+    size_t n, m;
+    uint8_t *l4, *pl;
+
+    if (!qvpn_ipv4_read(p, len, &ip) && !qvpn_ipv6_read(p, len, &ip))
+        return;
+    l4 = sub(p, len, ip.hdr_len, &n);
+    if ((ip.version == 4 && ip.proto == 1) || (ip.version == 6 && ip.proto == 58)) {
+        icmp(ip.version == 6, l4, n);
+    } else if (ip.proto == 6 && qvpn_tcp_read(l4, n, &tcp) && tcp.data_offset >= 5) {
+        pl = sub(l4, n, tcp.data_offset * 4u, &m);
+        hello(pl, m);
+        g_free(pl);
+    }
+    g_free(l4);
+}
+
+static void fuzz_netwire(const uint8_t *data, size_t size)
+{
+    icmp(false, data, size);
+    icmp(true, data, size);
+    frag(data, size);
+    hello(data, size);
+    netwire_packet(data, size);
 }

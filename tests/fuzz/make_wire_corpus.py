@@ -12,6 +12,13 @@ them into whole packets as fuzz_wire.c reads them (IP, then UDP/ESP, then ISAKMP
   packet-v4-natt    the frame 3 headers with UDP 4500 and a non-ESP marker, carrying
                     arkime__IKEv2.pcap frame 4 (IKE_AUTH, SK): derived, not captured
 
+The arrays of tests/unit/netwire_samples.h (ICMP errors, IP fragments, TLS hellos)
+are seeds too, and two more packets carry them (derived, not captured):
+
+  packet-v4-icmp    frame 3's IPv4 header as ICMP around icmp_port_unreach
+  packet-v4-tls     frame 3's IPv4 header as TCP, the SYN's TCP header
+                    (ndpi__tls_alert.pcap frame 1), then refused_client_hello
+
     /usr/bin/python3 tests/fuzz/make_wire_corpus.py [OUTDIR]
 
 Deterministic: same bytes every run.
@@ -24,6 +31,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLES = os.path.join(HERE, '..', 'unit', 'wire_samples.h')
 IKE_SAMPLES = os.path.join(HERE, '..', 'unit', 'ike_samples.h')
+NETWIRE_SAMPLES = os.path.join(HERE, '..', 'unit', 'netwire_samples.h')
 
 
 def arrays(path):
@@ -45,6 +53,14 @@ def natt(a):
     return bytes(ip + udp + ike)
 
 
+def ip_around(a, proto, payload):
+    """Frame 3's IPv4 header, protocol and total length changed, before payload."""
+    ip = bytearray(a['notify_ip'])
+    ip[9] = proto
+    ip[2:4] = struct.pack('!H', len(ip) + len(payload))
+    return bytes(ip) + payload
+
+
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, 'corpus-wire')
     os.makedirs(outdir, exist_ok=True)
@@ -57,6 +73,10 @@ def main():
     # readers of qvpn_ike_sa.h / qvpn_vendor.h (tests/unit/ike_samples.h).
     for name, data in arrays(IKE_SAMPLES).items():
         seeds['ike-' + name.replace('_', '-')] = data
+    n = arrays(NETWIRE_SAMPLES)
+    seeds.update({name.replace('_', '-'): data for name, data in n.items()})
+    seeds['packet-v4-icmp'] = ip_around(a, 1, n['icmp_port_unreach'])
+    seeds['packet-v4-tls'] = ip_around(a, 6, a['syn_tcp'] + n['refused_client_hello'])
     for name, data in sorted(seeds.items()):
         with open(os.path.join(outdir, 'seed-%s.bin' % name), 'wb') as f:
             f.write(data)

@@ -127,6 +127,12 @@ static void test_icmp_frag_needed_espudp(void)
     buf[8 + 25] = 9;
     g_assert_true(qvpn_icmp_err_read(false, buf, n, &e));
     g_assert_false(e.q_has_spi);
+    /* A router older than RFC 1191: no MTU given. */
+    buf[6] = buf[7] = 0;
+    g_assert_true(qvpn_icmp_err_read(false, buf, n, &e));
+    assert_text(&e, "fragmentation needed");
+    buf[6] = 0x05;
+    buf[7] = 0x78;
     /* The MTU field belongs to code 4 only. */
     buf[1] = 3;
     g_assert_true(qvpn_icmp_err_read(false, buf, n, &e));
