@@ -13,7 +13,10 @@ regression) and when a listed one is now right (remove it from the list).
 
 Environment: QVPN_BUILD_DIR, QVPN_TSHARK (as the integration tests);
 QVPN_TRUTH_CASES=a,b (only these cases; the known-wrong list is then checked for them
-only); QVPN_TRUTH_VERBOSE=1 (every failed check of every wrong attempt).
+only); QVPN_TRUTH_VERBOSE=1 (every failed check of every wrong attempt);
+QVPN_TRUTH_EVIDENCE=report|strict|off (issue 14's evidence checks -- `evidence`, `fields`,
+`must_expert`, `evidence_verdict` -- scored apart as "evidence: K/L checks right": report
+only (default), enforced against known_wrong.toml's [evidence_wrong], or not judged).
 """
 import collections
 import concurrent.futures
