@@ -13,7 +13,10 @@ regression) and when a listed one is now right (remove it from the list).
 
 Environment: QVPN_BUILD_DIR, QVPN_TSHARK (as the integration tests);
 QVPN_TRUTH_CASES=a,b (only these cases; the known-wrong list is then checked for them
-only); QVPN_TRUTH_VERBOSE=1 (every failed check of every wrong attempt).
+only); QVPN_TRUTH_VERBOSE=1 (every failed check of every wrong attempt);
+QVPN_TRUTH_EVIDENCE=report|strict|off (issue 14's evidence checks -- `evidence`, `fields`,
+`must_expert`, `evidence_verdict` -- scored apart as "evidence: K/L checks right": report
+only (default), enforced against known_wrong.toml's [evidence_wrong], or not judged).
 """
 import collections
 import concurrent.futures
@@ -59,6 +62,12 @@ VERDICTS = {
     'tls_only':              (r'^TLS only', None),
     'malformed':             (None, FAILURE_WORDS),
     'unsupported':           (None, FAILURE_WORDS),
+    # issue 14: causes read from the capture (contract: the verdict texts of the evidence work)
+    'natt_blocked':          (r'(?=.*UDP 4500)(?=.*blocked)', None),
+    'nat_raw_esp':           (r'(?=.*NAT)(?=.*raw ESP)', None),
+    'fragments_lost':        (r'fragment', r'^connected|agreed'),
+    'icmp_error':            (r'(?=.*ICMP)(?=.*{icmp})', None),
+    'proposal_refused':      (r'(?=.*(refused|not answer|no answer|unanswered|silent))(?=.*offered)', r'^connected'),
 }
 # State and phase names as the truth files write them (qvpn's value strings of
 # qvpn.ike.state / qvpn.phase today) -> the names qvpn prints, if it renames them.
@@ -70,12 +79,22 @@ TORN_DOWN = r'torn down|teardown|deleted|logged out'
 DETAILS = {
     'refused': ('notify',), 'login_refused': ('alert',), 'tls_client_rejected': ('alert',),
     'ended_in': ('state',), 'abandoned': ('state',), 'p1_no_answer': ('state',), 'psk_mismatch': ('state',),
+    'icmp_error': ('icmp',),
 }
+# details that, when an attempt gives them, must appear in the verdict text as well
+TEXT_DETAILS = {'proposal_refused': ('notify',)}
 ATTEMPT_KEYS = {
     'id', 'client', 'gateway', 'roles_known', 'first_frame', 'last_frame', 'frames', 'optional',
     'happened', 'verdict', 'state', 'notify', 'alert', 'reason', 'torn_down', 'protocol', 'direction', 'to',
     'state_frames', 'state_not', 'no_state', 'phase_frames', 'phase_not', 'must_warn', 'must_not', 'no_warn',
     'may_warn', 'note',
+    # issue 14 (judged apart: the evidence score, see judge_evidence)
+    'evidence', 'fields', 'must_expert', 'evidence_verdict', 'evidence_source', 'icmp',
+}
+# the keys of the session's JSON "evidence" object a truth file may state
+EVIDENCE_KEYS = {
+    'offered', 'chosen', 'dh_group', 'client_software', 'gateway_software', 'client_caps', 'gateway_caps',
+    'nat', 'ip_fragmented', 'icmp', 'tls_offered', 'tls_chosen',
 }
 CASE_KEYS = {'capture', 'source', 'attempts', 'attempt', 'tshark_args', 'note'}
 
@@ -189,7 +208,8 @@ class Run:
         self.sessions = json.loads(js[0])['qvpn_sessions']['sessions'] if js else []
         self.frames = {}
         for pkt in ET.fromstring(pdml).iter('packet'):
-            rec = {'session': None, 'phase': None, 'state': None, 'experts': []}
+            rec = {'session': None, 'phase': None, 'state': None, 'experts': [],
+                   'fields': collections.defaultdict(list)}
             num = None
             for fld in pkt.iter('field'):
                 name = fld.get('name')
@@ -213,6 +233,10 @@ class Run:
                             ei = cn
                     if ei:
                         rec['experts'].append((ei, sev))
+                elif name and name.startswith('qvpn.'):
+                    # every other qvpn field, for the evidence checks (`fields`): the
+                    # PDML pass already holds them, no extra tshark run needed
+                    rec['fields'][name].append(fld.get('show'))
             if num is not None:
                 self.frames[num] = rec
 
@@ -276,7 +300,8 @@ def spec_errors(at, run):
     attempt's frames (a single frame must be; a range must hold at least one)."""
     errs = []
     a = at.a
-    specs = [k for key in ('state_frames', 'state_not', 'phase_frames', 'phase_not', 'must_warn', 'must_not')
+    specs = [k for key in ('state_frames', 'state_not', 'phase_frames', 'phase_not', 'must_warn', 'must_not',
+                           'fields', 'must_expert')
              for k in a.get(key, {})]
     specs += [a[k] for k in ('no_warn', 'may_warn', 'no_state') if k in a]
     for spec in specs:
@@ -300,8 +325,11 @@ def spec_errors(at, run):
     return errs
 
 
-def judge_case(name, case, run, truth_errors=None):
-    """-> list of (key, problems) for every attempt, extra session and stray warning."""
+def judge_case(name, case, run, truth_errors=None, evidence=None):
+    """-> list of (key, problems) for every attempt, extra session and stray warning.
+    With a list `evidence`, the issue-14 checks of every attempt that states some are
+    appended to it as (key, [(check, problem or None), ...]): they never change the
+    attempt's own judgement."""
     attempts = [Attempt(name, i + 1, a) for i, a in enumerate(case.get('attempt', []))]
     frame_sets(run, attempts)
     if truth_errors is not None:
@@ -346,12 +374,9 @@ def judge_case(name, case, run, truth_errors=None):
             if a.get('roles_known', True) and (ip(s['client']), ip(s['gateway'])) != (at.client, at.gateway):
                 p.append('roles: qvpn says client %s gateway %s' % (s['client'], s['gateway']))
             verdict = s.get('verdict', '')
-            pos, neg = VERDICTS[a['verdict']]
-            subst = {k: flex(str(a[k])) for k in ('notify', 'alert', 'state') if k in a}
-            if pos and not re.search(pos.format(**subst), verdict, re.I):
-                p.append('verdict %r is not %s' % (verdict, a['verdict']))
-            elif neg and re.search(neg.format(**subst), verdict, re.I):
-                p.append('verdict %r is not %s' % (verdict, a['verdict']))
+            bad = verdict_problem(a['verdict'], a, verdict)
+            if bad:
+                p.append(bad)
             if 'torn_down' in a and bool(re.search(TORN_DOWN, verdict, re.I)) != a['torn_down']:
                 p.append('verdict %r: torn down should be %s' % (verdict, a['torn_down']))
             if 'state' in a and s.get('ike_state') != STATE_NAMES.get(a['state'], a['state']):
@@ -416,6 +441,9 @@ def judge_case(name, case, run, truth_errors=None):
                     bad[n].append(f)
             for n, fl in sorted(bad.items()):
                 p.append('%s Warning on %s' % (n, short(fl)))
+        if evidence is not None and any(k in a for k in EVIDENCE_CHECK_KEYS):
+            if s is not None or not a.get('optional'):
+                evidence.append((at.key, judge_evidence(at, s, run)))
         if os.environ.get('QVPN_TRUTH_VERBOSE') == '2':
             print('  %-55s %-22s qvpn: %s' % (at.key, a['verdict'], '; '.join(
                 '#%d %s' % (x['session'], x.get('verdict')) for x in at.sessions) or '-'))
@@ -439,6 +467,96 @@ def judge_case(name, case, run, truth_errors=None):
     return results
 
 
+def verdict_problem(cls, a, verdict):
+    """The session's verdict text against a verdict class and the attempt's details."""
+    pos, neg = VERDICTS[cls]
+    subst = {k: flex(str(a[k])) for k in ('notify', 'alert', 'state', 'icmp') if k in a}
+    if pos and not re.search(pos.format(**subst), verdict, re.I):
+        return 'verdict %r is not %s' % (verdict, cls)
+    if neg and re.search(neg.format(**subst), verdict, re.I):
+        return 'verdict %r is not %s' % (verdict, cls)
+    for k in TEXT_DETAILS.get(cls, ()):
+        if k in a and not re.search(subst[k], verdict, re.I):
+            return 'verdict %r does not name %s' % (verdict, a[k])
+    return None
+
+
+EVIDENCE_CHECK_KEYS = ('evidence', 'fields', 'must_expert', 'evidence_verdict')
+
+
+def value_matches(want, got):
+    """A truth value against what qvpn gave: strings are case-insensitive substrings (a
+    list: every one of them), an all-digit string or a number must be equal, a bool
+    equal."""
+    if got is None:
+        return False
+    if isinstance(got, list):
+        got = '; '.join(str(g) for g in got)
+    if isinstance(want, list):
+        return all(value_matches(w, got) for w in want)
+    if isinstance(want, bool):
+        return got is want or str(got).lower() == str(want).lower()
+    if isinstance(want, int) or (isinstance(want, str) and want.isdigit()):
+        try:
+            return int(str(got), 0) == int(want)
+        except ValueError:
+            return False
+    return str(want).lower() in str(got).lower()
+
+
+def judge_evidence(at, s, run):
+    """The issue-14 checks of one attempt -> [(check, problem or None), ...].  One check
+    per key of `evidence`, per (frame set, field) of `fields`, per frame set of
+    `must_expert`, and `evidence_verdict`."""
+    a, out = at.a, []
+    ev = s.get('evidence') if s is not None else None
+    for k, want in a.get('evidence', {}).items():
+        check = 'evidence.%s' % k
+        if s is None:
+            out.append((check, 'no qvpn session'))
+            continue
+        if not isinstance(ev, dict):
+            out.append((check, 'the session has no "evidence" object'))
+            continue
+        got = ev.get(k)
+        if want is False or want == '':
+            ok = got is None or got == []
+            out.append((check, None if ok else '%s = %r, should be null' % (k, got)))
+        elif k == 'nat':
+            out.append((check, None if got == want else 'nat = %r, not %r' % (got, want)))
+        else:
+            out.append((check, None if value_matches(want, got) else '%s = %r, not %r' % (k, got, want)))
+    rec = run.frames.get
+    for spec, fmap in a.get('fields', {}).items():
+        fs = sorted(parse_frames(spec, at.frames, run.filtered))
+        for fname, want in fmap.items():
+            check = 'fields[%s].%s' % (spec, fname)
+            wrong = [f for f in fs if not any(value_matches(want, v)
+                                              for v in ((rec(f) or {}).get('fields') or {}).get(fname, []))]
+            if not fs:
+                out.append((check, 'no frame'))
+            elif wrong:
+                got = collections.Counter('/'.join(((rec(f) or {}).get('fields') or {}).get(fname, [])) or '-'
+                                          for f in wrong)
+                out.append((check, 'frame%s %s: %s %s, not %r' % (
+                    's' if len(wrong) > 1 else '', short(wrong), fname,
+                    ', '.join('%r x%d' % kv for kv in got.items()), want)))
+            else:
+                out.append((check, None))
+    for spec, want in a.get('must_expert', {}).items():
+        check = 'must_expert[%s]' % spec
+        fs = parse_frames(spec, at.frames, run.filtered)
+        ok = any(n in names(want) for f in fs for n, _ in (rec(f) or {'experts': []})['experts'])
+        out.append((check, None if ok else 'no %s on %s' % ('/'.join(names(want)), spec)))
+    if 'evidence_verdict' in a:
+        check = 'evidence_verdict'
+        if s is None:
+            out.append((check, 'no qvpn session'))
+        else:
+            out.append((check, verdict_problem(a['evidence_verdict'], a, s.get('verdict', ''))))
+    return out
+
+
 def short(frames, n=8):
     frames = list(frames)
     s = ','.join(str(f) for f in frames[:n])
@@ -446,6 +564,46 @@ def short(frames, n=8):
 
 # ---------------------------------------------------------------------------------------
 # the tests
+
+
+def evidence_spec_problems(where, a):
+    """The issue-14 keys of one attempt, checked against their vocabulary."""
+    problems = []
+    ev = a.get('evidence', {})
+    if not isinstance(ev, dict):
+        return ['%s: evidence must be a table' % where]
+    for k, v in ev.items():
+        if k not in EVIDENCE_KEYS:
+            problems.append('%s: unknown evidence key %s' % (where, k))
+        if k == 'nat' and v not in ('none', 'client', 'gateway', 'both', False, ''):
+            problems.append('%s: evidence.nat %r is not none/client/gateway/both' % (where, v))
+    for spec, fmap in a.get('fields', {}).items():
+        if not isinstance(fmap, dict):
+            problems.append('%s: fields[%s] must be a table of qvpn fields' % (where, spec))
+            continue
+        for fname in fmap:
+            if not fname.startswith('qvpn.'):
+                problems.append('%s: fields[%s]: %s is not a qvpn field' % (where, spec, fname))
+    for spec, want in a.get('must_expert', {}).items():
+        if not all(n.startswith('qvpn.') for n in names(want)):
+            problems.append('%s: must_expert[%s]: not a qvpn expert name' % (where, spec))
+    v = a.get('evidence_verdict')
+    if v is not None:
+        if v not in VERDICTS:
+            problems.append('%s: evidence_verdict %r not in the vocabulary' % (where, v))
+        for k in DETAILS.get(v, ()):
+            if k not in a:
+                problems.append('%s: evidence_verdict %s needs %s' % (where, v, k))
+    return problems
+
+
+def evidence_mode():
+    """QVPN_TRUTH_EVIDENCE: 'report' (default: score printed, never fails), 'strict'
+    (an attempt whose evidence checks fail must be listed in known_wrong.toml's
+    [evidence_wrong]) or 'off' (not judged)."""
+    mode = os.environ.get('QVPN_TRUTH_EVIDENCE', 'report') or 'report'
+    assert mode in ('report', 'strict', 'off'), 'QVPN_TRUTH_EVIDENCE=%s: report, strict or off' % mode
+    return mode
 
 
 def test_manifest_well_formed():
@@ -489,6 +647,7 @@ def test_manifest_well_formed():
                     problems.append('%s: verdict %s needs %s' % (where, a['verdict'], k))
             if a.get('optional') and (a.get('must_warn') or a.get('state_frames') or a.get('phase_frames')):
                 problems.append('%s: an optional attempt cannot require states, phases or warnings' % where)
+            problems.extend(evidence_spec_problems(where, a))
     if not os.environ.get('QVPN_TRUTH_CASES'):
         stems = {p.stem for p in files}
         sys.path.insert(0, str(REPO / 'tests'))
@@ -510,12 +669,14 @@ def test_truth(tshark):
             pytest.fail('%s: capture %s missing' % (name, case['capture']))
 
     truth_errors = []
+    mode = evidence_mode()
+    evidence = [] if mode != 'off' else None
 
     def one(item):
         name, case = item
         run = Run(tshark, case)
         run.load(vn)
-        return judge_case(name, case, run, truth_errors)
+        return judge_case(name, case, run, truth_errors, evidence)
 
     workers = max(1, min(8, os.cpu_count() or 1))
     with concurrent.futures.ThreadPoolExecutor(workers) as ex:
@@ -523,22 +684,36 @@ def test_truth(tshark):
 
     assert not truth_errors, 'errors in the truth files:\n' + '\n'.join(truth_errors)
 
-    known = {}
+    known, known_ev = {}, {}
     if KNOWN_WRONG.exists():
         with open(KNOWN_WRONG, 'rb') as fh:
-            known = tomllib.load(fh).get('known_wrong', {})
+            kw = tomllib.load(fh)
+        known, known_ev = kw.get('known_wrong', {}), kw.get('evidence_wrong', {})
     judged = {k for k, _ in results}
     if os.environ.get('QVPN_TRUTH_CASES'):
         sel = {n for n, _ in cases}
         known = {k: v for k, v in known.items() if k.split('#')[0] in sel}
+        known_ev = {k: v for k, v in known_ev.items() if k.split('#')[0] in sel}
 
     wrong = [(k, p) for k, p in results if p]
     right = [k for k, p in results if not p]
     regressions = [(k, p) for k, p in wrong if k not in known]
     now_right = [k for k in known if k in right or k not in judged]
 
-    line = 'truth: %d/%d attempts right; known wrong: %s' % (
-        len(right), len(results),
+    # the issue-14 evidence checks: a score of their own (the attempts' judgement above
+    # ignores them); the part is left out when no truth file states any
+    ev_checks = [(k, c, prob) for k, cs in (evidence or []) for c, prob in cs]
+    ev_wrong = collections.OrderedDict()
+    for k, c, prob in ev_checks:
+        if prob:
+            ev_wrong.setdefault(k, []).append('%s: %s' % (c, prob))
+    ev_part = ''
+    if ev_checks:
+        ev_part = 'evidence: %d/%d checks right (%d/%d attempts); ' % (
+            sum(1 for *_, prob in ev_checks if not prob), len(ev_checks),
+            len(evidence) - len(ev_wrong), len(evidence))
+    line = 'truth: %d/%d attempts right; %sknown wrong: %s' % (
+        len(right), len(results), ev_part,
         ', '.join('%s: %s' % (k, known.get(k, p[0])) for k, p in wrong) or 'none')
     print('\n' + line)
     out = os.environ.get('QVPN_BUILD_DIR')
@@ -547,6 +722,8 @@ def test_truth(tshark):
     if os.environ.get('QVPN_TRUTH_VERBOSE'):
         for k, p in wrong:
             print('  %s:\n    %s' % (k, '\n    '.join(p)))
+        for k, p in ev_wrong.items():
+            print('  evidence %s:\n    %s' % (k, '\n    '.join(p)))
 
     msg = []
     for k, p in regressions:
@@ -554,6 +731,15 @@ def test_truth(tshark):
     for k in now_right:
         msg.append('%s now right, remove from known_wrong%s' % (
             k, '' if k in judged else ' (no such attempt any more)'))
+    if mode == 'strict':
+        ev_judged = {k for k, _ in evidence}
+        for k, p in ev_wrong.items():
+            if k not in known_ev:
+                msg.append('EVIDENCE REGRESSION %s (not in [evidence_wrong]): %s' % (k, '; '.join(p)))
+        for k in known_ev:
+            if k not in ev_wrong:
+                msg.append('%s evidence now right, remove from [evidence_wrong]%s' % (
+                    k, '' if k in ev_judged else ' (no evidence checks any more)'))
     assert not msg, '\n'.join(msg)
 
 
@@ -563,7 +749,7 @@ class FakeRun:
     def __init__(self, pairs, frames, sessions, filters=None):
         self.pairs = {f: frozenset(p) for f, p in pairs.items()}
         self.last = max(self.pairs)
-        self.frames = {f: dict({'session': None, 'phase': None, 'state': None, 'experts': []}, **r)
+        self.frames = {f: dict({'session': None, 'phase': None, 'state': None, 'experts': [], 'fields': {}}, **r)
                        for f, r in frames.items()}
         self.sessions = sessions
         self._filters = filters or {}
@@ -626,3 +812,60 @@ def test_checker_judges():
     assert dict(judge_case('v', case, FakeRun(pairs, {1: {'session': 1}}, s)))['v#1'] == []
     case['attempt'][0]['verdict'] = 'tls_client_rejected'
     assert dict(judge_case('v', case, FakeRun(pairs, {1: {'session': 1}}, s)))['v#1']
+
+
+def test_checker_judges_evidence():
+    """The issue-14 checks on a hand-made case: evidence object, fields, must_expert,
+    evidence_verdict; they never change the attempt's own judgement."""
+    A, B = '192.0.2.1', '198.51.100.1'
+    pairs = {1: (A, B), 2: (B, A), 3: (A, B)}
+    frames = {
+        1: {'session': 1, 'fields': {'qvpn.ike.offered': ['AES-CBC-256/SHA1/PSK/MODP1024/86400s; 3DES/MD5/PSK/MODP1024']}},
+        2: {'session': 1, 'fields': {'qvpn.ike.chosen': ['3DES/MD5/PSK/MODP1024'], 'qvpn.nat': ['1']},
+            'experts': [('qvpn.nat_detected', 0x00200000)]},
+        3: {'session': 1},
+    }
+    s = [{'session': 1, 'client': A, 'gateway': B, 'start_frame': 1, 'verdict': 'connected',
+          'evidence': {'offered': 'AES-CBC-256/SHA1/PSK/MODP1024/86400s; 3DES/MD5/PSK/MODP1024',
+                       'chosen': '3DES/MD5/PSK/MODP1024', 'dh_group': 2, 'nat': 'client',
+                       'client_software': None, 'ip_fragmented': 0, 'client_caps': ['DPD', 'RFC 3947 NAT-T']}}]
+    a = {'client': A, 'gateway': B, 'first_frame': 1, 'verdict': 'connected',
+         'evidence': {'offered': ['aes-cbc-256', '3DES/MD5'], 'chosen': '3des/md5/psk', 'dh_group': 2,
+                      'nat': 'client', 'client_software': False, 'ip_fragmented': 0, 'client_caps': 'RFC 3947'},
+         'fields': {'1': {'qvpn.ike.offered': 'AES-CBC-256'}, '2': {'qvpn.ike.chosen': '3DES', 'qvpn.nat': '1'}},
+         'must_expert': {'1-3': 'qvpn.nat_detected'}}
+    ev = []
+    res = dict(judge_case('e', {'attempt': [a]}, FakeRun(pairs, frames, s), evidence=ev))
+    assert res['e#1'] == [], res
+    assert ev and all(p is None for _, p in ev[0][1]), ev
+    assert len(ev[0][1]) == 7 + 3 + 1
+    # wrong values, a field on a frame that lacks it, a missing expert, a wrong cause
+    a.update({'evidence': {'nat': 'gateway', 'dh_group': 14, 'client_caps': False},
+              'fields': {'1-2': {'qvpn.ike.chosen': '3DES'}}, 'must_expert': {'1': 'qvpn.nat_detected'},
+              'evidence_verdict': 'icmp_error', 'icmp': 'port unreachable'})
+    ev = []
+    res = dict(judge_case('e', {'attempt': [a]}, FakeRun(pairs, frames, s), evidence=ev))
+    assert res['e#1'] == [], res             # the attempt's own judgement is untouched
+    probs = dict(ev[0][1])
+    assert all(probs.values()), probs
+    assert '1' in probs['fields[1-2].qvpn.ike.chosen'] and '2' not in probs['fields[1-2].qvpn.ike.chosen'].split(':')[0]
+    # a session without an evidence object fails every evidence key
+    s[0].pop('evidence')
+    ev = []
+    judge_case('e', {'attempt': [a]}, FakeRun(pairs, frames, s), evidence=ev)
+    assert 'no "evidence" object' in dict(ev[0][1])['evidence.nat']
+    # new verdict classes and their details
+    assert verdict_problem('icmp_error', {'icmp': 'port unreachable'},
+                           'gateway not answering: ICMP port unreachable for UDP 500') is None
+    assert verdict_problem('icmp_error', {'icmp': 'port unreachable'}, 'gateway not answering') is not None
+    assert verdict_problem('proposal_refused', {'notify': 'NO-PROPOSAL-CHOSEN'},
+                           'refused by peer: NO-PROPOSAL-CHOSEN; offered: DES/MD5/PSK/MODP768') is None
+    assert verdict_problem('proposal_refused', {'notify': 'NO-PROPOSAL-CHOSEN'},
+                           'refused by peer: NO-PROPOSAL-CHOSEN') is not None
+    assert verdict_problem('natt_blocked', {}, 'UDP 4500 blocked: IKE_AUTH not answered after the NAT-T float') is None
+    assert verdict_problem('nat_raw_esp', {}, 'client behind NAT sends raw ESP (IP 50)') is None
+    assert verdict_problem('fragments_lost', {}, 'IKE_AUTH not answered: IP fragments lost?') is None
+    assert evidence_spec_problems('x', {'evidence': {'nat': 'yes', 'bogus': 1}, 'fields': {'1': {'ip.src': 'x'}},
+                                        'evidence_verdict': 'icmp_error'}) == [
+        'x: evidence.nat \'yes\' is not none/client/gateway/both', 'x: unknown evidence key bogus',
+        'x: fields[1]: ip.src is not a qvpn field', 'x: evidence_verdict icmp_error needs icmp']
