@@ -8,7 +8,8 @@
  *  - NAT-D: each hash is recomputed from the cookies/SPIs and the addresses and ports
  *    this packet carries.  The sender's own hash not matching: a NAT changed the
  *    sender's address between it and the capture point; the hash of the destination
- *    not matching: a NAT changed the receiver's.  The algorithm is told by the hash
+ *    not matching: a NAT changed the receiver's; neither matching: no conclusion
+ *    (addresses rewritten in the file, or made-up hashes).  The algorithm is told by the hash
  *    length (IKEv1 uses the negotiated hash: MD5 16, SHA1 20, SHA2 32/48/64 bytes).
  *  - After the float to UDP 4500, a request resent without any answer on 4500 while
  *    the gateway answered on 500: UDP 4500 blocked, said instead of the stall.
@@ -260,6 +261,11 @@ static void natd_check(qvpn_ctx *c, const natd_acc *a)
         nat |= sender;
     if (a->n_dst && !natd_matches(&o->ike, a->dst, a->dst_len, a->n_dst, &o->dst, o->dport))
         nat |= receiver;
+    /* Neither hash matching tells nothing: one NAT would have to rewrite both
+     * addresses before the capture point; addresses rewritten in the capture file
+     * (anonymised: tcpdump's ikev2four) or made-up hashes do that. */
+    if (a->n_src && a->n_dst && nat == (sender | receiver))
+        return;
     qvpn_sess_ev *se = sess_ev(c);
     c->has_ev = true;
     c->ev.nat_seen = true;

@@ -57,10 +57,15 @@ def test_sslv2_client_hello_seen(tshark, data):
 
 def test_icmp_quote_is_not_traffic(tshark, data):
     cap, _ = data('icmp_quote')
-    r = fields(tshark, cap, ['frame.number', 'isakmp.ispi', 'qvpn.session'])
+    r = fields(tshark, cap, ['frame.number', 'isakmp.ispi', 'qvpn.session', 'qvpn.step',
+                             'qvpn.ike.msg', 'qvpn.icmp'])
     assert r[0][1] and r[0][2], 'the IKE packet is analysed'
     assert r[1][1], 'Wireshark dissects the quoted ISAKMP header'
-    assert r[1][2] == '', 'but qvpn does not take the ICMP error for IKE'
+    # The error joins the session of the packet it quotes, as an ICMP error, never as IKE.
+    assert r[1][2] == r[0][2], 'the ICMP error joins the MM1 session'
+    assert r[1][3] == vals(tshark, 'qvpn.step')['ICMP error'], 'it is an ICMP error to qvpn'
+    assert r[1][4] == '', 'not an IKE message'
+    assert 'port unreachable' in r[1][5] and 'UDP 500' in r[1][5], r[1][5]
 
 
 def test_null_esp_keeps_outer_addresses(tshark, data):

@@ -22,6 +22,18 @@ FIELDS = {
     'qvpn.rtt.ike': 'FT_RELATIVE_TIME',
     'qvpn.time_to_tunnel': 'FT_RELATIVE_TIME',
     'qvpn.retransmission_of': 'FT_FRAMENUM',
+    'qvpn.evidence': 'FT_UINT8',
+    'qvpn.ike.offered': 'FT_STRING',
+    'qvpn.ike.chosen': 'FT_STRING',
+    'qvpn.ike.dh_group': 'FT_UINT16',
+    'qvpn.ike.vendor': 'FT_STRING',
+    'qvpn.client.software': 'FT_STRING',
+    'qvpn.gateway.software': 'FT_STRING',
+    'qvpn.nat': 'FT_UINT8',
+    'qvpn.ip_fragments': 'FT_UINT8',
+    'qvpn.icmp': 'FT_STRING',
+    'qvpn.tls.offered': 'FT_STRING',
+    'qvpn.tls.chosen': 'FT_STRING',
 }
 
 # One expert info per qvpn_finding (a new finding must be added here, and to the README).
@@ -29,7 +41,10 @@ EXPERT = [
     'qvpn.rst_after_alert', 'qvpn.mm_stall', 'qvpn.qm_stall', 'qvpn.ike_retransmission',
     'qvpn.ike_notify', 'qvpn.tls_alert', 'qvpn.esp_one_way', 'qvpn.tunnel_up',
     'qvpn.session_cap', 'qvpn.ike_auth_failed', 'qvpn.ike_refused', 'qvpn.ike_redirect',
-    'qvpn.ike_renegotiation', 'qvpn.rst_after_close',
+    'qvpn.ike_renegotiation', 'qvpn.rst_after_close', 'qvpn.legacy_crypto',
+    'qvpn.proposal_refused', 'qvpn.nat_detected', 'qvpn.nat_raw_esp', 'qvpn.natt_blocked',
+    'qvpn.nat_rebinding', 'qvpn.ip_fragmented', 'qvpn.fragments_lost', 'qvpn.esp_fragmented',
+    'qvpn.icmp_error', 'qvpn.tls_legacy_hello',
 ]
 
 PREFS = {
@@ -40,6 +55,7 @@ PREFS = {
     'qvpn.esp_one_way_seconds': '5',
     'qvpn.logout_window': '30',
     'qvpn.max_sessions': '10000',
+    'qvpn.note_legacy_crypto': 'TRUE',
 }
 
 

@@ -14,6 +14,7 @@ Encrypted messages (IKEv1 E flag, IKEv2 SK payload) carry seeded random bytes of
 a length the real ciphers would give (3DES: multiple of 8; IKEv2 AES-CBC: IV 16,
 ciphertext multiple of 16, ICV 12).
 """
+import hashlib
 import struct
 
 # IKEv1 payload types
@@ -92,11 +93,28 @@ def mm2(icookie, rcookie, vids, transforms=GATEWAY_MM2_TRANSFORM):
     return v1_message(icookie, rcookie, X_MAIN, 0, 0, first, body)
 
 
-def mm_ke(rng, icookie, rcookie, nonce_len=20, natd=True, vids=()):
-    """MM3 / MM4: KE (MODP-1024), Nonce, [NAT-D x2], [VIDs]."""
+V1_HASHES = {1: hashlib.md5, 2: hashlib.sha1, 4: hashlib.sha256, 5: hashlib.sha384,
+             6: hashlib.sha512}
+
+
+def natd_v1(hash_id, icookie, rcookie, ip_bytes, port):
+    """RFC 3947 3.2: HASH(CKY-I | CKY-R | IP | Port) with the negotiated hash."""
+    return V1_HASHES[hash_id](icookie + rcookie + ip_bytes + struct.pack('!H', port)).digest()
+
+
+def natd_v2(ispi, rspi, ip_bytes, port):
+    """RFC 7296 2.23: SHA1(SPIi | SPIr | IP | Port)."""
+    return hashlib.sha1(ispi + rspi + ip_bytes + struct.pack('!H', port)).digest()
+
+
+def mm_ke(rng, icookie, rcookie, nonce_len=20, natd=True, vids=(), natd_hashes=None):
+    """MM3 / MM4: KE (MODP-1024), Nonce, [NAT-D x2], [VIDs].  natd_hashes: the two
+    NAT-D hashes (destination, then source); the random stream is drawn as before
+    either way, so that everything after stays as it was."""
     pl = [(P_KE, rng.randbytes(128)), (P_NONCE, rng.randbytes(nonce_len))]
     if natd:
-        pl += [(P_NATD_RFC, rng.randbytes(20)), (P_NATD_RFC, rng.randbytes(20))]
+        drawn = [rng.randbytes(20), rng.randbytes(20)]
+        pl += [(P_NATD_RFC, h) for h in (natd_hashes or drawn)]
     pl += [(P_VID, v) for v in vids]
     first, body = chain(pl)
     return v1_message(icookie, rcookie, X_MAIN, 0, 0, first, body)
@@ -204,7 +222,8 @@ def v2_notify(ntype, data=b''):
     return struct.pack('!BBH', 0, 0, ntype) + data
 
 
-def ike_sa_init(rng, ispi, rspi, response, vids=(), notifies=(), certreq=None, nonce=None):
+def ike_sa_init(rng, ispi, rspi, response, vids=(), notifies=(), certreq=None, nonce=None,
+                natd=None):
     """IKE_SA_INIT: SA, KE, Ni/Nr, NAT-D notifies, then `notifies` ((type, data), ...),
     [CERTREQ with these CA key hashes], VIDs.  nonce: the Ni/Nr bytes (default: 32
     fresh ones)."""
@@ -212,6 +231,9 @@ def ike_sa_init(rng, ispi, rspi, response, vids=(), notifies=(), certreq=None, n
           (V2_NONCE, nonce if nonce is not None else rng.randbytes(32)),
           (V2_N, v2_notify(N_NAT_SRC, rng.randbytes(20))),
           (V2_N, v2_notify(N_NAT_DST, rng.randbytes(20)))]
+    if natd is not None:        # (source, destination) hashes; drawn above all the same
+        pl[3] = (V2_N, v2_notify(N_NAT_SRC, natd[0]))
+        pl[4] = (V2_N, v2_notify(N_NAT_DST, natd[1]))
     pl += [(V2_N, v2_notify(nt, data)) for nt, data in notifies]
     if certreq is not None:
         pl.append((V2_CERTREQ, struct.pack('!B', 4) + certreq))      # X.509 Certificate - Signature

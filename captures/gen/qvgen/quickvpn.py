@@ -186,6 +186,38 @@ def retransmit(p, t, from_client, msg, intervals, tag, answer=None):
 
 WINDOWS_RETX = [1.0, 2.0, 4.0, 8.0]
 
+# NAT-D needs the address on the far side of a NAT the capture does not show: the
+# NAT's public address for a client-side capture, the client's private one for a
+# gateway-side capture (documentation ranges).
+NAT_PUBLIC = bytes([203, 0, 113, 45])
+NAT_PRIVATE = bytes([192, 168, 1, 34])
+
+
+def natd_client(p):
+    """(the client's own address and port, as the gateway sees them), each (ip, port)."""
+    here = (p.cli.ipb, p.cport500)
+    if not p.nat_t:
+        return here, here
+    if p.vantage == 'client':
+        return here, (NAT_PUBLIC, p.cport500)
+    return (NAT_PRIVATE, p.cport500), here
+
+
+def natd_v1_pair(p, hash_id, from_client):
+    """MM3 / MM4 NAT-D (RFC 3947): the peer as the sender sees it, then the sender."""
+    own, seen = natd_client(p)
+    gw = (p.gw.ipb, 500)
+    h = lambda a: ike.natd_v1(hash_id, p.ic, p.rc, a[0], a[1])
+    return [h(gw), h(own)] if from_client else [h(seen), h(gw)]
+
+
+def natd_v2_pair(p, ispi, rspi, from_client):
+    """IKE_SA_INIT NAT_DETECTION_SOURCE_IP / _DESTINATION_IP (RFC 7296 2.23)."""
+    own, seen = natd_client(p)
+    gw = (p.gw.ipb, 500)
+    h = lambda a: ike.natd_v2(ispi, rspi, a[0], a[1])
+    return (h(own), h(gw)) if from_client else (h(gw), h(seen))
+
 
 def main_mode(p, t, tag, stop_after=6, retx=None, cvids=None, gvids=None, transforms=None, answer=None):
     """MM1..MM6.  stop_after=n: the gateway never sends message n+1 (n odd); the
@@ -206,12 +238,16 @@ def main_mode(p, t, tag, stop_after=6, retx=None, cvids=None, gvids=None, transf
         return retransmit(p, t, True, m, retx, tag + '.mm1.retx', answer)
     t = p.gw_at(t, r.uniform(0.002, 0.004))
     p.ike(t, False, ike.mm2(ic, rc, gvids, transforms or ike.GATEWAY_MM2_TRANSFORM), tag + '.mm2')
-    t = p.cli_at(t, r.uniform(0.009, 0.012)); m = ike.mm_ke(r, ic, rc); p.ike(t, True, m, tag + '.mm3')
+    hash_id = (transforms or ike.GATEWAY_MM2_TRANSFORM)[0][1]
+    t = p.cli_at(t, r.uniform(0.009, 0.012))
+    m = ike.mm_ke(r, ic, rc, natd_hashes=natd_v1_pair(p, hash_id, True)); p.ike(t, True, m, tag + '.mm3')
     if stop_after < 4:
         if answer:
             answer(t)
         return retransmit(p, t, True, m, retx, tag + '.mm3.retx', answer)
-    t = p.gw_at(t, r.uniform(0.38, 0.48)); p.ike(t, False, ike.mm_ke(r, ic, rc, nonce_len=16), tag + '.mm4')
+    t = p.gw_at(t, r.uniform(0.38, 0.48))
+    p.ike(t, False, ike.mm_ke(r, ic, rc, nonce_len=16, natd_hashes=natd_v1_pair(p, hash_id, False)),
+          tag + '.mm4')
     if p.nat_t:
         p.floated = True
     t = p.cli_at(t, r.uniform(0.003, 0.005)); m = ike.mm5(r, ic, rc); p.ike(t, True, m, tag + '.mm5')
@@ -360,11 +396,13 @@ def ikev2_exchange(p, t, tag, auth_fail=False, vids=(ike.VID_MS_NT5_V4,), init_n
     if fragments:
         init_notifies = list(init_notifies) + [(ike.N_FRAGMENTATION_SUPPORTED, b'')]
         resp_notifies = list(resp_notifies) + [(ike.N_FRAGMENTATION_SUPPORTED, b'')]
-    p.ike(t, True, ike.ike_sa_init(r, ispi, b'\0' * 8, False, vids=list(vids), notifies=init_notifies),
+    p.ike(t, True, ike.ike_sa_init(r, ispi, b'\0' * 8, False, vids=list(vids), notifies=init_notifies,
+                                   natd=natd_v2_pair(p, ispi, b'\0' * 8, True)),
           tag + '.sa_init.req')
     t = p.gw_at(t, r.uniform(0.015, 0.025))
     p.ike(t, False, ike.ike_sa_init(r, ispi, rspi, True, notifies=resp_notifies,
-                                    certreq=r.randbytes(20) if fragments else None), tag + '.sa_init.resp')
+                                    certreq=r.randbytes(20) if fragments else None,
+                                    natd=natd_v2_pair(p, ispi, rspi, False)), tag + '.sa_init.resp')
     t = p.cli_at(t, r.uniform(0.010, 0.016))
     if fragments:
         # IDi, CERT (client + CA, 2048-bit RSA), CERTREQ, AUTH (RSA signature), SA(ESP), TSi,

@@ -135,8 +135,12 @@ def build():
     vids_c = [ike.VID_MS_NT5_V4, ike.VID_RFC3947, ike.VID_NATT_DRAFT02N, ike.VID_FRAGMENTATION]
     isakmp(T[153], True, ike.mm1(ic, vids_c), 'f153')
     isakmp(T[154], False, ike.mm2(ic, rc, [ike.VID_RFC3947, ike.VID_DPD]), 'f154')
-    isakmp(T[155], True, ike.mm_ke(r, ic, rc), 'f155')
-    isakmp(T[162], False, ike.mm_ke(r, ic, rc, nonce_len=16), 'f162')
+    # NAT-D as RFC 3947 computes it: the reference stays on UDP 500 and sends raw ESP, so
+    # the hashes matched (no NAT between the peers); the negotiated hash is SHA1.
+    def natd(first, second):
+        return [ike.natd_v1(2, ic, rc, a.ipb, 500) for a in (first, second)]
+    isakmp(T[155], True, ike.mm_ke(r, ic, rc, natd_hashes=natd(gw, cli)), 'f155')
+    isakmp(T[162], False, ike.mm_ke(r, ic, rc, nonce_len=16, natd_hashes=natd(cli, gw)), 'f162')
     isakmp(T[163], True, ike.mm5(r, ic, rc), 'f163')
     isakmp(T[164], False, ike.mm6(r, ic, rc), 'f164')
     isakmp(T[165], True, ike.qm1(r, ic, rc, qm_id), 'f165')

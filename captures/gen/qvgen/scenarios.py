@@ -387,7 +387,8 @@ def ikev2_redirect():
     t = jit(cap, 2.5)
     ispi, ni = r.randbytes(8), r.randbytes(32)
     p.ike(t, True, ike.ike_sa_init(r, ispi, b'\0' * 8, False, vids=(), nonce=ni,
-                                   notifies=[(ike.N_REDIRECT_SUPPORTED, b'')]), 's1.sa_init.req')
+                                   notifies=[(ike.N_REDIRECT_SUPPORTED, b'')],
+                                   natd=qv.natd_v2_pair(p, ispi, b'\0' * 8, True)), 's1.sa_init.req')
     t = p.gw_at(t, r.uniform(0.001, 0.002))
     p.ike(t, False, ike.ike_sa_init_redirect(ispi, gw2.ipb, ni), 's1.redirect')
     t = p2.cli_at(t, r.uniform(0.002, 0.004))
