@@ -207,7 +207,7 @@ void qvpn_render_register(int proto)
             HFILL } },
         { &hf_ike_dh_group,
           { "D-H group", "qvpn.ike.dh_group", FT_UINT16, BASE_DEC, NULL, 0x0,
-            "Diffie-Hellman group the responder chose, or the one INVALID_KE_PAYLOAD asks for",
+            "Diffie-Hellman group: the one the responder chose, the one INVALID_KE_PAYLOAD asks for, or the one an IKE_SA_INIT request's KE uses",
             HFILL } },
         { &hf_ike_vendor,
           { "Vendor ID", "qvpn.ike.vendor", FT_STRING, BASE_NONE, NULL, 0x0,

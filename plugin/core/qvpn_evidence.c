@@ -33,8 +33,7 @@
 
 #define EV_BLOCK       1024
 #define STR_BUDGET     (4u << 20)   /* interned bytes: beyond, new strings are dropped */
-#define TEXT_MAX       512
-#define SUITES_SHOWN   4            /* an offer's text: the first suites, then "+N more" */
+#define TEXT_MAX       1024         /* twelve suites of an offer, and more */
 #define FRAG_TRAINS    64
 #define MAX_NATD       4
 #define PL_V1_SA       1
@@ -44,6 +43,7 @@
 #define PL_V1_NATD_DRAFT 130
 #define PL_V2_SA       33
 #define PL_V2_NOTIFY   41
+#define PL_V2_KE       34
 #define PL_V2_VID      43
 #define N_V2_NATD_SRC  16388
 #define N_V2_NATD_DST  16389
@@ -125,19 +125,23 @@ static bool from_client(const qvpn_ctx *c)
 
 /* ---- proposals ---- */
 
+/* IKEv2 by the Initiator flag: a request with the Response flag set is seen in the
+ * wild (nDPI's ipsec_isakmp_esp, frame 207); IKEv1 by the message number. */
 static bool is_offer(const qvpn_ctx *c, bool response)
 {
     uint8_t exch = c->obs->ike.exch;
+    (void)response;
     if (exch == QVPN_IKE_EXCH_SA_INIT)
-        return !response;
+        return (c->obs->ike.flags & QVPN_IKE_FLAG_V2_INITIATOR) != 0;
     return c->v.ike_msg == QVPN_IKE_MSG_MM1 || c->v.ike_msg == QVPN_IKE_MSG_AM1;
 }
 
 static bool is_choice(const qvpn_ctx *c, bool response)
 {
     uint8_t exch = c->obs->ike.exch;
+    (void)response;
     if (exch == QVPN_IKE_EXCH_SA_INIT)
-        return response;
+        return (c->obs->ike.flags & QVPN_IKE_FLAG_V2_INITIATOR) == 0;
     return c->v.ike_msg == QVPN_IKE_MSG_MM2 || c->v.ike_msg == QVPN_IKE_MSG_AM2;
 }
 
@@ -149,22 +153,24 @@ static void read_sa(qvpn_ctx *c, const qvpn_ike_payload *pl, bool response)
 
     if (!(offer || choice) || !qvpn_ike_sa_read(c->obs->ike.version, pl, &ss) || ss.n == 0)
         return;
-    bool refusable = true;
+    /* Legacy only: every suite has legacy crypto, one at least what no gateway takes.
+     * Refused everywhere: every suite has crypto no current gateway accepts. */
+    bool all_weak = true, any_refusable = false, all_refusable = true;
     for (unsigned i = 0; i < ss.n; i++) {
-        c->ev.weak |= qvpn_ike_suite_weak(&ss.s[i]);
-        refusable = refusable && qvpn_ike_suite_all_refusable(&ss.s[i]);
-    }
-    if (ss.n > SUITES_SHOWN) {
-        unsigned more = ss.n - SUITES_SHOWN + ss.dropped;
-        ss.dropped = (uint8_t)MIN(more, UINT8_MAX);
-        ss.n = SUITES_SHOWN;
+        uint32_t weak = qvpn_ike_suite_weak(&ss.s[i]);
+        bool refusable = qvpn_ike_suite_all_refusable(&ss.s[i]);
+        c->ev.weak |= weak;
+        all_weak = all_weak && weak != 0;
+        any_refusable = any_refusable || refusable;
+        all_refusable = all_refusable && refusable;
     }
     qvpn_ike_suites_text(&ss, text, sizeof(text));
     c->has_ev = true;
     if (offer) {
         c->ev.offered = intern(c, text);
         sess_ev(c)->offer = c->ev.offered;
-        sess_ev(c)->offer_refusable = refusable;
+        sess_ev(c)->offer_legacy_only = all_weak && any_refusable && ss.dropped == 0;
+        sess_ev(c)->offer_refusable = all_refusable && ss.dropped == 0;
     } else {
         c->ev.chosen = intern(c, text);
         if (ss.s[0].n_dh)
@@ -325,6 +331,13 @@ static void walk_payloads(qvpn_ctx *c, bool response)
             read_vid(c, &pl, &vids);
         else if (v2 && pl.type == PL_V2_NOTIFY)
             read_notify(c, &pl, &natd);
+        else if (v2 && pl.type == PL_V2_KE && is_offer(c, response) && pl.body_len >= 2 &&
+                 !c->ev.dh_group) {
+            /* The group an IKE_SA_INIT request's KE uses: after INVALID_KE_PAYLOAD,
+             * whether the retry took the group the responder asked for. */
+            c->has_ev = true;
+            c->ev.dh_group = (uint16_t)(pl.body[0] << 8 | pl.body[1]);
+        }
         else if (!v2 && (pl.type == PL_V1_NATD || pl.type == PL_V1_NATD_DRAFT)) {
             natd_add(&natd, first_natd, pl.body, pl.body_len);
             first_natd = false;
@@ -356,7 +369,7 @@ static void note_refusal(qvpn_ctx *c)
         c->v.notify_type != N_NO_PROPOSAL || !se->offer)
         return;
     c->v.offer = se->offer;
-    if (se->offer_refusable)
+    if (se->offer_legacy_only)
         qvpn_finding_set(c, QVPN_FINDING_PROPOSAL_REFUSED);
 }
 
@@ -379,7 +392,8 @@ void qvpn_evidence_ike(qvpn_ctx *c)
 {
     const qvpn_ike_obs *k = &c->obs->ike;
     const uint64_t cleartext = BIT64(PL_V1_SA) | BIT64(PL_V1_VID) | BIT64(PL_V1_NATD) |
-                               BIT64(PL_V2_SA) | BIT64(PL_V2_VID) | BIT64(PL_V2_NOTIFY);
+                               BIT64(PL_V2_SA) | BIT64(PL_V2_VID) | BIT64(PL_V2_NOTIFY) |
+                               BIT64(PL_V2_KE);
     if (!c->sess)
         return;
     note_ports(c);
@@ -503,8 +517,13 @@ qvpn_finding qvpn_evidence_stall(qvpn_ctx *c, qvpn_finding stall)
 {
     qvpn_sess_ev *se = sess_ev(c);
     const qvpn_obs *o = c->obs;
-    if (phase1_no_state(c->v.stall_state) && se->offer)
+    if (phase1_no_state(c->v.stall_state) && se->offer) {
         c->v.offer = se->offer;
+        /* Silence to an offer no current gateway accepts at all: the policy, most
+         * likely (many gateways drop it without a notify). */
+        if (se->offer_refusable)
+            return QVPN_FINDING_PROPOSAL_REFUSED;
+    }
     /* A request in IP fragments is the more specific story: it is what the path
      * drops when UDP 4500 itself gets through (zeek-spicy-ipsec's ipsec_client). */
     if (c->ev.ip_frags > 1 && !(se->frag_client && se->frag_gateway))

@@ -17,7 +17,9 @@
 /* What a session has shown so far (written here only). */
 typedef struct qvpn_sess_ev {
     const char *offer;            /* the latest phase-1 offer, interned */
-    bool        offer_refusable;  /* ... every suite of it has crypto no gateway accepts */
+    bool        offer_legacy_only; /* ... every suite has legacy crypto, one at least
+                                      crypto no current gateway accepts */
+    bool        offer_refusable;  /* ... every suite has crypto no gateway accepts */
     bool        legacy_noted;
     uint8_t     nat;              /* QVPN_NAT_* found by NAT-D */
     bool        nat_seen, nat_reported;

@@ -11,7 +11,8 @@
 #define BIT(n) (1u << (n))
 /* A request unanswered until qvpn called it stalled, under any name. */
 #define STALLS (BIT(QVPN_FINDING_MM_STALL) | BIT(QVPN_FINDING_QM_STALL) | \
-                BIT(QVPN_FINDING_NATT_BLOCKED) | BIT(QVPN_FINDING_FRAGMENTS_LOST))
+                BIT(QVPN_FINDING_NATT_BLOCKED) | BIT(QVPN_FINDING_FRAGMENTS_LOST) | \
+                BIT(QVPN_FINDING_PROPOSAL_REFUSED))
 
 void qvpn_rec_init(qvpn_rec *r, const qvpn_obs *o, const qvpn_verdict *v)
 {
@@ -270,6 +271,19 @@ static void p1_incomplete(const qvpn_facts *f, int64_t end, char *buf, size_t le
                            "answered): UDP 4500 blocked?", qvpn_ike_state_name(f->ike_state));
         return;
     }
+    if (has(f, QVPN_FINDING_PROPOSAL_REFUSED) && !has(f, QVPN_FINDING_IKE_NOTIFY) && stalled) {
+        snprintf(buf, len, "stalled in %s: no answer to an offer of crypto no current gateway "
+                           "accepts (offered: %.200s): refused by policy?",
+                 qvpn_ike_state_name(f->ike_state), f->offered ? f->offered : "?");
+        return;
+    }
+    if (has(f, QVPN_FINDING_MM_STALL) && stalled && f->icmp) {
+        /* The ICMP error is the answer the gateway gave: it replaces the guess. */
+        snprintf(buf, len, "stalled in %s: answered by ICMP %.200s",
+                 qvpn_ike_state_name(f->ike_state), f->icmp);
+        offered_suffix(f, buf, len);
+        return;
+    }
     if (has(f, QVPN_FINDING_MM_STALL) && stalled) {
         snprintf(buf, len, "stalled in %s: %s", qvpn_ike_state_name(f->ike_state),
                  stall_short(f->ike_state));
@@ -314,7 +328,7 @@ static void refused(const qvpn_facts *f, char *buf, size_t len)
 static void icmp_suffix(const qvpn_facts *f, char *buf, size_t len)
 {
     size_t n = strlen(buf);
-    if (f->icmp && !(f->esp_out && f->esp_in) && n + 1 < len)
+    if (f->icmp && !(f->esp_out && f->esp_in) && !strstr(buf, "ICMP") && n + 1 < len)
         snprintf(buf + n, len - n, "; ICMP %.200s", f->icmp);
 }
 

@@ -777,7 +777,8 @@ void qvpn_ike_check_timeouts(qvpn_ctx *c)
                              QVPN_FINDING_BIT(QVPN_FINDING_IKE_NOTIFY) |
                              QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED) |
                              QVPN_FINDING_BIT(QVPN_FINDING_NATT_BLOCKED) |
-                             QVPN_FINDING_BIT(QVPN_FINDING_FRAGMENTS_LOST);
+                             QVPN_FINDING_BIT(QVPN_FINDING_FRAGMENTS_LOST) |
+                             QVPN_FINDING_BIT(QVPN_FINDING_PROPOSAL_REFUSED);
     if ((c->v.findings | s->facts.findings) & refusal)
         s->p1_stall_reported = s->p2_stall_reported = true;
     if (c->v.findings & QVPN_FINDING_BIT(QVPN_FINDING_MM_STALL))
