@@ -25,7 +25,7 @@
 
 enum {
     COL_ID, COL_CLIENT, COL_GATEWAY, COL_PORTS, COL_START, COL_PHASES, COL_IKE_STATE,
-    COL_TUNNEL, COL_ESP_OUT, COL_ESP_IN, COL_ESP, COL_EXPERT, COL_VERDICT, COL_COUNT
+    COL_TUNNEL, COL_VERDICT, COL_EXPERT, COL_ESP_OUT, COL_ESP_IN, COL_ESP, COL_COUNT
 };
 
 static stat_tap_table_item fields[] = {
@@ -153,7 +153,8 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epa
 
 static stat_tap_table_ui sessions_table_ui = {
     REGISTER_PACKET_STAT_GROUP_UNSORTED,
-    "QuickVPN" QVPN_MENU_SEP "Sessions",
+    /* Not "QuickVPN/Sessions": 4.0 splits only stats_tree titles into submenus. */
+    "QuickVPN Sessions",
     QVPN_TAP_NAME,
     "qvpn_sessions,table",
     table_init,
