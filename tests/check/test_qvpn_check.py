@@ -253,3 +253,8 @@ def test_root_without_plugin_dir_says_why():
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     assert r.returncode == 2
     assert 'running as root' in r.stderr and '--plugin-dir' in r.stderr
+
+
+def test_invalid_display_filter():
+    r = run(REFERENCE, '-Y', 'ip.addr ==')
+    assert r.returncode == 2 and 'is invalid' in r.stderr
