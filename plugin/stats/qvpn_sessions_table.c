@@ -16,6 +16,8 @@
  */
 #include "qvpn_compat.h"
 
+#include <string.h>
+
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
 
