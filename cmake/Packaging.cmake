@@ -89,6 +89,9 @@ if(NOT _qvpn_deps)
   message(WARNING "qvpn .deb: could not tell which packages hold libwireshark/libwsutil; "
                   "the package will have no Depends")
 endif()
+# bin/qvpn-check (the CI gate) is a Python 3 script (subprocess's user= needs 3.9); it
+# runs tshark, which the plugin itself does not need: recommended, not required.
+list(APPEND _qvpn_deps "python3 (>= 3.9)")
 list(JOIN _qvpn_deps ", " QVPN_DEB_DEPENDS)
 message(STATUS "qvpn .deb Depends: ${QVPN_DEB_DEPENDS}")
 
@@ -109,7 +112,8 @@ set(CPACK_PACKAGE_DESCRIPTION
 small-business routers: it follows each connection through its phases (TLS
 login, IKE policy activation, ESP network verification, teardown), adds
 qvpn.* fields and expert infos saying what went wrong and where, and
-statistics (tshark -z qvpn,sessions, -z qvpn,rtt).
+statistics (tshark -z qvpn,sessions, -z qvpn,rtt, Statistics > QuickVPN
+Sessions), and qvpn-check, a gate for CI pipelines (exit status, JUnit XML).
 Built for Wireshark ${Wireshark_MAJOR_MINOR} (${Wireshark_VERSION}).")
 set(CPACK_PACKAGE_CONTACT "${QVPN_DEB_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${QVPN_DEB_MAINTAINER}")
@@ -118,6 +122,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE "${_qvpn_arch}")
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "${QVPN_DEB_DEPENDS}")
 set(CPACK_DEBIAN_PACKAGE_ENHANCES "wireshark, tshark")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "tshark")
 set(CPACK_DEBIAN_FILE_NAME
     "qvpn_${PROJECT_VERSION}_wireshark${Wireshark_MAJOR_MINOR}_${_qvpn_arch}.deb")
 # The install rule's path is relative to Wireshark's prefix (plugin/CMakeLists.txt),

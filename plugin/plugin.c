@@ -16,11 +16,13 @@
 #include <epan/packet.h>
 #include <epan/tap.h>
 
+#include "qvpn_convfilter.h"
 #include "qvpn_engine.h"
 #include "qvpn_fields.h"
 #include "qvpn_frames.h"
 #include "qvpn_prefs.h"
 #include "qvpn_render.h"
+#include "qvpn_sessions_table.h"
 #include "qvpn_stats_tap.h"
 #include "qvpn_tap.h"
 
@@ -88,6 +90,12 @@ static int dissect_qvpn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     return tvb_captured_length(tvb);
 }
 
+uint32_t qvpn_frame_session(uint32_t frame)
+{
+    const qvpn_tap_rec *rec = records ? qvpn_frames_get(records, frame) : NULL;
+    return rec && rec->v && rec->v->session ? rec->v->session->id : 0;
+}
+
 int64_t qvpn_capture_end_ns(void)
 {
     return qvpn_engine_capture_end(engine);
@@ -129,6 +137,8 @@ static void proto_register_qvpn(void)
 
     qvpn_tap = register_tap(QVPN_TAP_NAME);
     qvpn_stats_register();
+    qvpn_sessions_table_register();
+    qvpn_convfilter_register();
     qvpn_handle = create_dissector_handle(dissect_qvpn, proto_qvpn);
     register_postdissector(qvpn_handle);
 }

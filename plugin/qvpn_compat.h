@@ -31,6 +31,12 @@
  *     stats_tree_register_plugin() returns stats_tree_cfg * from 4.4;
  *     stats_tree_register_with_group() is gone in 4.4        -> QVPN_MENU_SEP,
  *                                                                  QVPN_STATS_TREE_REGISTER
+ *   - conversation filter callbacks: `gboolean f(packet_info *)` / `gchar *f(packet_info *)`
+ *     and register_conversation_filter(proto, name, valid, build) in 4.0; from 4.2 a
+ *     `void *user_data` argument each and `bool` (4.4/4.6 verified; 4.2 inferred)
+ *                                                               -> QVPN_CONV_FILTER_*
+ *   - stat_tap_table_ui (the simple statistics dialog): guint -> unsigned only, the
+ *     same types (verified 4.0/4.4/4.6)                         -> no shim
  *   - tap_packet_cb (with tap_flags_t), register_stat_group_t's REGISTER_STAT_GROUP_GENERIC,
  *     proto_register_plugin(), register_postdissector(): unchanged 4.0 -> 4.6 (no shim;
  *     the telephony groups were renamed in 4.4: not used)
@@ -119,5 +125,23 @@ typedef gboolean qvpn_pref_bool_t;
  * the cast to void serves both without a version test. */
 #define QVPN_STATS_TREE_REGISTER(tap, abbr, name, flags, packet, init, cleanup) \
     ((void)stats_tree_register_plugin((tap), (abbr), (name), (flags), (packet), (init), (cleanup)))
+
+/* Conversation filters (epan/conversation_filter.h): callbacks take a user_data
+ * pointer and return bool from 4.2 (4.4 and 4.6 headers verified; 4.2 inferred from
+ * the 4.1 development cycle).  Define callbacks as
+ *     static QVPN_CONV_FILTER_VALID_RET f(QVPN_CONV_FILTER_ARGS(pinfo))
+ *     static char *g(QVPN_CONV_FILTER_ARGS(pinfo))
+ * and register with QVPN_REGISTER_CONV_FILTER(proto, name, f, g). */
+#if QVPN_WS_VERSION >= 402
+# define QVPN_CONV_FILTER_VALID_RET bool
+# define QVPN_CONV_FILTER_ARGS(pinfo) packet_info *pinfo, void *user_data _U_
+# define QVPN_REGISTER_CONV_FILTER(proto, name, valid, build) \
+    register_conversation_filter((proto), (name), (valid), (build), NULL)
+#else
+# define QVPN_CONV_FILTER_VALID_RET gboolean
+# define QVPN_CONV_FILTER_ARGS(pinfo) packet_info *pinfo
+# define QVPN_REGISTER_CONV_FILTER(proto, name, valid, build) \
+    register_conversation_filter((proto), (name), (valid), (build))
+#endif
 
 #endif /* QVPN_COMPAT_H */

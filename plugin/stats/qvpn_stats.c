@@ -562,3 +562,54 @@ void qvpn_stats_sessions_json(const qvpn_stats *st, const char *filter, GString 
     }
     g_string_append(out, "]}}\n");
 }
+
+/* ---- one session's row, for the GUI's Sessions window ---- */
+
+/* The text a line printer wrote after its prefix, without the newline. */
+static void line_text(GString *line, const char *prefix, char *buf, size_t len)
+{
+    const char *s = line->str;
+    size_t n = strlen(prefix);
+    if (strncmp(s, prefix, n) == 0)
+        s += n;
+    while (*s == ' ')
+        s++;
+    g_strlcpy(buf, s, len);
+    size_t end = strlen(buf);
+    if (end && buf[end - 1] == '\n')
+        buf[end - 1] = '\0';
+    if (!*buf)
+        g_strlcpy(buf, "-", len);
+}
+
+void qvpn_stats_session_row(const qvpn_session *s, int64_t capture_end_rel_ns, qvpn_session_row *row)
+{
+    const qvpn_facts *f = s->facts;
+    GString *line = g_string_new(NULL);
+
+    memset(row, 0, sizeof(*row));
+    row->id = s->id;
+    row->tls_only = qvpn_facts_tls_only(f);
+    addr_str(&s->client, row->client, sizeof(row->client));
+    addr_str(&s->gateway, row->gateway, sizeof(row->gateway));
+    ports_str(f, row->ports, sizeof(row->ports));
+    phases_str(f->phases, row->phases, sizeof(row->phases), true);
+    g_strlcpy(row->ike_state, f->ike_state ? qvpn_ike_state_name(f->ike_state) : "-",
+              sizeof(row->ike_state));
+    row->start_s = secs(f->start_rel_ns);
+    if (f->time_to_tunnel_ns >= 0)
+        g_snprintf(row->tunnel, sizeof(row->tunnel), "%.6f", secs(f->time_to_tunnel_ns));
+    else
+        g_strlcpy(row->tunnel, "-", sizeof(row->tunnel));
+    row->esp_out = f->esp_out;
+    row->esp_in = f->esp_in;
+    /* The same printers as the text table, so the two never disagree. */
+    if (f->n_spis)
+        esp_line(line, f);
+    line_text(line, "      ESP:", row->esp, sizeof(row->esp));
+    g_string_truncate(line, 0);
+    warnings_line(line, f);
+    line_text(line, "      Expert infos:", row->expert, sizeof(row->expert));
+    qvpn_facts_verdict(f, capture_end_rel_ns, row->verdict, sizeof(row->verdict));
+    g_string_free(line, TRUE);
+}

@@ -40,4 +40,23 @@ void qvpn_stats_rtt_json(const qvpn_stats *st, const char *filter, GString *out)
 void qvpn_stats_sessions_text(const qvpn_stats *st, const char *filter, GString *out);
 void qvpn_stats_sessions_json(const qvpn_stats *st, const char *filter, GString *out);
 
+/* One session's row with the texts of the sessions table (-z qvpn,sessions), for the
+ * GUI's Statistics > QuickVPN > Sessions window: the same facts, the same printers. */
+typedef struct qvpn_session_row {
+    uint32_t id;
+    bool     tls_only;
+    char     client[64], gateway[64];
+    char     ports[64];       /* "tcp/443,udp/500", "-" */
+    char     phases[8];       /* "CPNT" letters, '.' for a phase not reached */
+    char     ike_state[32];   /* "-" without IKE */
+    double   start_s;         /* frame.time_relative of its first frame */
+    char     tunnel[16];      /* time to tunnel in seconds, "-" if never up */
+    uint32_t esp_out, esp_in; /* ESP packets client->gateway / gateway->client */
+    char     esp[512];        /* per SPI, as the table's "ESP:" line; "-" if none */
+    char     expert[512];     /* as its "Expert infos:" line; "-" if none */
+    char     verdict[256];
+} qvpn_session_row;
+
+void qvpn_stats_session_row(const qvpn_session *s, int64_t capture_end_rel_ns, qvpn_session_row *row);
+
 #endif /* QVPN_STATS_H */

@@ -4,7 +4,8 @@
 #   package.sh <build dir> <deb file name> <plugin path in the .deb> <project version> [tshark]
 #
 # 1. cpack -G DEB from the build's CPackConfig.cmake, into <build>/package-test;
-# 2. dpkg-deb -c holds exactly the plugin path (pkg-config plugindir + /epan/qvpn.so);
+# 2. dpkg-deb -c holds exactly the plugin path (pkg-config plugindir + /epan/qvpn.so)
+#    and bin/qvpn-check;
 # 3. Package/Version/Architecture fields; Depends names the package that owns the
 #    libwireshark the module links against (found again here, independently: the
 #    module's NEEDED entry -> the file -> dpkg -S), bounded to its major.minor, and
@@ -34,6 +35,7 @@ files=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print $NF}')
 say "contents: $files"
 echo "$files" | grep -qx "\\.$plugpath" || fail "the .deb does not hold $plugpath"
 [ "$(echo "$files" | grep -c '\.so$')" -eq 1 ] || fail "the .deb holds more than one module"
+echo "$files" | grep -q '/bin/qvpn-check$' || fail "the .deb does not hold bin/qvpn-check"
 
 # --- control fields --------------------------------------------------------------------
 field() { dpkg-deb -f "$deb" "$1"; }

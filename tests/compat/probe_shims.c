@@ -16,6 +16,8 @@
 #include <epan/stat_tap_ui.h>
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
+/* After packet.h: 4.0's header uses struct _packet_info without declaring it. */
+#include <epan/conversation_filter.h>
 
 /* 1. The version comes from ws_version.h (through wireshark.h), not config.h. */
 #if !defined(WIRESHARK_VERSION_MAJOR) || !defined(WIRESHARK_VERSION_MINOR)
@@ -113,6 +115,35 @@ static void probe_register(void)
                              probe_tree_packet_p, probe_tree_init_p, NULL);
 }
 
+/* 11. Conversation filter callbacks: gboolean/gchar * of a packet_info * (4.0),
+ *     bool/char * with a void *user_data (4.2+), registered with or without it. */
+static QVPN_CONV_FILTER_VALID_RET probe_conv_valid(QVPN_CONV_FILTER_ARGS(pinfo))
+{
+    return pinfo != NULL;
+}
+static char *probe_conv_build(QVPN_CONV_FILTER_ARGS(pinfo _U_))
+{
+    return NULL;
+}
+static is_filter_valid_func     probe_conv_valid_p = probe_conv_valid;
+static build_filter_string_func probe_conv_build_p = probe_conv_build;
+static void probe_conv_register(void)
+{
+    QVPN_REGISTER_CONV_FILTER("probe", "Probe", probe_conv_valid_p, probe_conv_build_p);
+}
+
+/* 12. The simple statistics table (stat_tap_table_ui): its callbacks' types. */
+static void probe_table_init(stat_tap_table_ui *ui _U_) {}
+static void probe_table_reset(stat_tap_table *t _U_) {}
+static void probe_table_free(stat_tap_table *t _U_, guint row _U_, guint col _U_,
+                             stat_tap_table_item_type *item _U_) {}
+static stat_tap_table_item probe_fields[] = { { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "#", "%u" } };
+static stat_tap_table_ui probe_table_ui = {
+    REGISTER_PACKET_STAT_GROUP_UNSORTED, "Probe", "probe", "probe,table", probe_table_init,
+    probe_tap_packet, probe_table_reset, probe_table_free, NULL, 1, probe_fields, 0, NULL,
+    NULL, 0
+};
+
 /* Keeps everything above referenced, so -Wunused is quiet without attributes. */
 void qvpn_probe_shims(module_t *m, fvalue_t *fv, packet_info *pinfo, proto_item *ti);
 void qvpn_probe_shims(module_t *m, fvalue_t *fv, packet_info *pinfo, proto_item *ti)
@@ -122,4 +153,6 @@ void qvpn_probe_shims(module_t *m, fvalue_t *fv, packet_info *pinfo, proto_item 
     probe_expert(pinfo, ti);
     probe_register();
     (void)probe_tap_packet_p;
+    probe_conv_register();
+    register_stat_tap_table_ui(&probe_table_ui);
 }
