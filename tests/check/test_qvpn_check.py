@@ -58,7 +58,7 @@ def test_findings_table_matches_the_core():
     """qvpn-check's severities are those plugin/core/qvpn_findings.h declares."""
     sev = {'CHAT': 'Chat', 'NOTE': 'Note', 'WARN': 'Warning', 'ERROR': 'Error'}
     text = (REPO / 'plugin/core/qvpn_findings.h').read_text()
-    rows = re.findall(r'X\(\s*(\w+),\s*(\w+),\s*"[^"]*",\s*(\w+),\s*(\w+)\)', text)
+    rows = re.findall(r'X\(\s*(\w+),\s*(\w+),\s*"[^"]*",\s*(\w+),\s*(\w+),\s*\w+\)', text)
     assert rows
     src = CHECK.read_text()
     table = dict(re.findall(r"^    '(\w+)': '(\w+)',$", src, re.M))
@@ -83,7 +83,10 @@ def test_connected_captures_pass_with_junit_and_json(tmp_path):
     a = [c for c in doc['captures'] if c['file'] == str(REFERENCE)][0]['attempts'][0]
     assert a['result'] == 'pass' and a['client'] == '213.16.33.141'
     assert a['time_to_tunnel'] == pytest.approx(12.230442)     # 216 - 153
-    assert a['warning_frames'] == {'rst_after_close': [120], 'tunnel_up': [216]}
+    # RST after the logout's close_notify 120, ESP both ways at 216; the SSLv2-format
+    # ClientHello 93 and MM1 153 offer legacy TLS / IKE crypto (3DES, DES, MD5): Notes.
+    assert a['warning_frames'] == {'rst_after_close': [120], 'tunnel_up': [216],
+                                   'tls_legacy_hello': [93], 'legacy_crypto': [153]}
 
 
 def test_expect_failed_and_a_verdict_regex_pass_on_psk_mismatch():
