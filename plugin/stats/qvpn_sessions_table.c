@@ -27,7 +27,8 @@
 
 enum {
     COL_ID, COL_CLIENT, COL_GATEWAY, COL_PORTS, COL_START, COL_PHASES, COL_IKE_STATE,
-    COL_TUNNEL, COL_VERDICT, COL_EXPERT, COL_ESP_OUT, COL_ESP_IN, COL_ESP, COL_COUNT
+    COL_TUNNEL, COL_VERDICT, COL_EXPERT, COL_ESP_OUT, COL_ESP_IN, COL_ESP,
+    COL_SOFTWARE, COL_SUITE, COL_NAT, COL_COUNT
 };
 
 static stat_tap_table_item fields[] = {
@@ -44,6 +45,9 @@ static stat_tap_table_item fields[] = {
     [COL_ESP]       = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "ESP per SPI", "%s" },
     [COL_EXPERT]    = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Expert infos", "%s" },
     [COL_VERDICT]   = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Verdict", "%s" },
+    [COL_SOFTWARE]  = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Peer software", "%s" },
+    [COL_SUITE]     = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "IKE suite", "%s" },
+    [COL_NAT]       = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "NAT (NAT-D)", "%s" },
 };
 _Static_assert(sizeof(fields) / sizeof(fields[0]) == COL_COUNT, "one field per column");
 
@@ -119,6 +123,9 @@ static void fill_row(stat_tap_table_item_type *items, const qvpn_session_row *r)
     set_string(items, COL_ESP, r->esp);
     set_string(items, COL_EXPERT, r->expert);
     set_string(items, COL_VERDICT, r->verdict);
+    set_string(items, COL_SOFTWARE, r->software);
+    set_string(items, COL_SUITE, r->suite);
+    set_string(items, COL_NAT, r->nat);
 }
 
 static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,

@@ -611,5 +611,15 @@ void qvpn_stats_session_row(const qvpn_session *s, int64_t capture_end_rel_ns, q
     warnings_line(line, f);
     line_text(line, "      Expert infos:", row->expert, sizeof(row->expert));
     qvpn_facts_verdict(f, capture_end_rel_ns, row->verdict, sizeof(row->verdict));
+    g_snprintf(row->software, sizeof(row->software), "%s%s%s%s%s",
+               f->client_software ? "client: " : "",
+               f->client_software ? f->client_software : "",
+               f->client_software && f->gateway_software ? "; " : "",
+               f->gateway_software ? "gateway: " : "",
+               f->gateway_software ? f->gateway_software : "");
+    if (row->software[0] == '\0')
+        g_strlcpy(row->software, "-", sizeof(row->software));
+    g_strlcpy(row->suite, f->chosen ? f->chosen : "-", sizeof(row->suite));
+    g_strlcpy(row->nat, nat_str(f) ? nat_str(f) : "-", sizeof(row->nat));
     g_string_free(line, TRUE);
 }

@@ -54,7 +54,10 @@ typedef struct qvpn_session_row {
     uint32_t esp_out, esp_in; /* ESP packets client->gateway / gateway->client */
     char     esp[512];        /* per SPI, as the table's "ESP:" line; "-" if none */
     char     expert[512];     /* as its "Expert infos:" line; "-" if none */
-    char     verdict[256];
+    char     verdict[768];
+    char     software[256];   /* "client: ...; gateway: ..." from Vendor IDs; "-" if none */
+    char     suite[256];      /* the chosen phase-1 suite; "-" if not seen */
+    char     nat[24];         /* NAT-D: "none", "client", "gateway", "both"; "-" if none */
 } qvpn_session_row;
 
 void qvpn_stats_session_row(const qvpn_session *s, int64_t capture_end_rel_ns, qvpn_session_row *row);
