@@ -32,6 +32,7 @@ CAPTURES = {
     'reference': 'captures/quickvpn-reference.pcapng',
     'psk-mismatch': 'captures/scenarios/psk-mismatch.pcap',
     'many-clients': 'captures/scenarios/many-clients.pcap',
+    'proposal-refused-legacy': 'captures/scenarios/proposal-refused-legacy.pcap',
 }
 
 

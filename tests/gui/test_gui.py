@@ -160,6 +160,32 @@ def test_expert_info_tree_psk_mismatch(wireshark, captures, shots):
     ws.x.screenshot(shots / 'psk-mismatch-expert.png')
 
 
+def test_refused_proposal_shows_the_offer(wireshark, captures, shots):
+    """proposal-refused-legacy.pcap frame 26: the router's cleartext NO-PROPOSAL-CHOSEN to
+    MM1 25, which offers only DES/MD5/MODP768 and 3DES/MD5/MODP1024 (the scenario's
+    definition): the QuickVPN tree names the offer and the legacy-crypto refusal."""
+    cap = captures['proposal-refused-legacy']
+    ws = wireshark(cap, '-Y', 'isakmp', '-g', 26)
+    ws.capture_file_properties()
+
+    def expand_and_copy():
+        ws.focus()
+        ws.x.click_in(ws.main, 700, -80)
+        ws.x.key('Home', 'End')
+        ws.x.key('shift+Right')
+        ws.x.key('ctrl+alt+shift+a')
+
+    text = ws.x.copy(expand_and_copy, lambda t: t.startswith('Frame 26:') and 'Expert Info' in t,
+                     what='Copy All Visible Items of frame 26')
+    tree = text[text.index('[QuickVPN analysis'):]
+    for item in ('[Evidence: observed (cleartext)',
+                 '[Expert Info (Warning/Response): IKE error notification: cleartext '
+                 'NO-PROPOSAL-CHOSEN (14) from the gateway; offered DES/MD5/PSK/MODP768/28800s',
+                 '[Expert Info (Warning/Security): Proposal refused: legacy crypto'):
+        assert item in tree, tree
+    ws.x.screenshot(shots / 'proposal-refused.png')
+
+
 def test_io_graph_ike_rtt(wireshark, tshark, captures, shots):
     """Statistics > I/O Graphs with the profile's graphs (AVG and MAX of qvpn.rtt.ike per
     second) on many-clients.pcap: the plotted values equal tshark's qvpn.rtt.ike."""

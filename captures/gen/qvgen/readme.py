@@ -577,7 +577,7 @@ flat.  `--bench 2000` writes about 1.02 million frames (~174 MB) in 10–15 s.
 
 ## Public captures
 
-`public/` holds 40 small captures copied unchanged from public repositories; origin,
+`public/` holds 42 small captures copied unchanged from public repositories; origin,
 licence, commit and content of each are in `public/SOURCES.md`.
 '''
 
