@@ -217,8 +217,14 @@ typedef struct natd_acc {
     unsigned       n_src, n_dst;
 } natd_acc;
 
+static uint16_t hash_for_len(size_t len);
+
+/* A hash of a length no algorithm gives (Tiger, a truncated payload) cannot be
+ * recomputed: left out, so that it claims nothing. */
 static void natd_add(natd_acc *a, bool dst, const uint8_t *p, size_t len)
 {
+    if (hash_for_len(len) == 0)
+        return;
     if (dst && a->n_dst < MAX_NATD) {
         a->dst[a->n_dst] = p;
         a->dst_len[a->n_dst++] = len;
@@ -294,8 +300,8 @@ static void read_notify(qvpn_ctx *c, const qvpn_ike_payload *pl, natd_acc *natd)
         return;
     if (c->obs->ike.version != 2)
         return;
-    if (n.type == N_V2_NATD_SRC || n.type == N_V2_NATD_DST)
-        natd_add(natd, n.type == N_V2_NATD_DST, n.data, n.data_len);
+    if ((n.type == N_V2_NATD_SRC || n.type == N_V2_NATD_DST) && n.data_len == 20)
+        natd_add(natd, n.type == N_V2_NATD_DST, n.data, n.data_len);     /* SHA1 only */
     else if (n.type == N_V2_FRAG)
         *(from_client(c) ? &sess_ev(c)->frag_client : &sess_ev(c)->frag_gateway) = true;
     else if (n.type == N_INVALID_KE && qvpn_ike_invalid_ke_group(&n, &group)) {
