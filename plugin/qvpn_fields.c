@@ -649,9 +649,17 @@ static void extract_ip_frag(const top_items *ti, qvpn_obs *obs)
     item_bytes b;
 
     if (!use_v6 && v4 != NULL) {
-        b = bytes_of(ti, v4);
-        if (b.len < 8 || ((b.p[6] & 0x3f) == 0 && b.p[7] == 0))
-            return;                 /* most frames: not a fragment */
+        /* Most frames: the header in the frame's own bytes, not a fragment. */
+        if (v4->ds_tvb == ti->frame_tvb && v4->start >= 0 && v4->length >= 8 &&
+            v4->start + 8 <= ti->frame_len) {
+            const guint8 *h = ti->frame + v4->start;
+            if ((h[6] & 0x3f) == 0 && h[7] == 0)
+                return;
+        } else {
+            b = bytes_of(ti, v4);
+            if (b.len < 8 || ((b.p[6] & 0x3f) == 0 && b.p[7] == 0))
+                return;
+        }
         b = bytes_from(v4, 128);
     } else if (use_v6) {
         b = bytes_from(v6, 128);
@@ -726,7 +734,12 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
     }
     extract_ike(&ti, obs);
     extract_esp(&ti, esp, is_ah, obs);
-    extract_ip_frag(&ti, obs);
+    /* A fragment that is not the last shows no transport header (Wireshark dissects
+     * UDP or TCP only once reassembled): only such frames, and IKE and ESP (whose last
+     * fragment carries the whole), can be a fragment qvpn counts. */
+    if ((top_last(&ti, QP_TCP) == NULL && top_last(&ti, QP_UDP) == NULL) ||
+        obs->ike.present || obs->esp.present)
+        extract_ip_frag(&ti, obs);
 
     if (obs->tcp.present || obs->ike.present || obs->esp.present)
         return true;

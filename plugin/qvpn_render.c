@@ -386,27 +386,40 @@ static bool items_wanted(proto_tree *tree)
  * fields would all be faked one by one.  proto_field_is_referenced() answers for the
  * visible tree; the rest is the fields' ref_type (public in header_field_info),
  * which is what proto_field_is_referenced() reads too. */
-static bool fields_wanted(proto_tree *t)
+static bool any_referenced(int *const *hfs, header_field_info **hfi, size_t n)
 {
-    static int *const hfs[] = {
-        &hf_session, &hf_client, &hf_gateway, &hf_client6, &hf_gateway6, &hf_phase,
-        &hf_step, &hf_ike_msg, &hf_ike_state, &hf_response_in, &hf_response_to,
-        &hf_rtt_kind, &hf_rtt_tcp, &hf_rtt_tls, &hf_rtt_ike, &hf_time_to_tunnel,
-        &hf_retransmission_of, &hf_evidence, &hf_ike_offered, &hf_ike_chosen,
-        &hf_ike_dh_group, &hf_ike_vendor, &hf_client_software, &hf_gateway_software, &hf_nat,
-        &hf_ip_fragments, &hf_icmp, &hf_tls_offered, &hf_tls_chosen,
-    };
-    static header_field_info *hfi[G_N_ELEMENTS(hfs)];
-
-    if (proto_field_is_referenced(t, hf_session))
-        return true;
-    for (size_t i = 0; i < G_N_ELEMENTS(hfs); i++) {
+    for (size_t i = 0; i < n; i++) {
         if (hfi[i] == NULL)
             hfi[i] = proto_registrar_get_nth((guint)*hfs[i]);
         if (hfi[i] != NULL && hfi[i]->ref_type != HF_REF_TYPE_NONE)
             return true;
     }
     return false;
+}
+
+/* The evidence fields are asked about only for a frame that can carry them (one with
+ * evidence or a finding): the check costs every frame, and most carry none. */
+static bool fields_wanted(proto_tree *t, const qvpn_verdict *v)
+{
+    static int *const hfs[] = {
+        &hf_session, &hf_client, &hf_gateway, &hf_client6, &hf_gateway6, &hf_phase,
+        &hf_step, &hf_ike_msg, &hf_ike_state, &hf_response_in, &hf_response_to,
+        &hf_rtt_kind, &hf_rtt_tcp, &hf_rtt_tls, &hf_rtt_ike, &hf_time_to_tunnel,
+        &hf_retransmission_of,
+    };
+    static int *const ev_hfs[] = {
+        &hf_evidence, &hf_ike_offered, &hf_ike_chosen, &hf_ike_dh_group, &hf_ike_vendor,
+        &hf_client_software, &hf_gateway_software, &hf_nat, &hf_ip_fragments, &hf_icmp,
+        &hf_tls_offered, &hf_tls_chosen,
+    };
+    static header_field_info *hfi[G_N_ELEMENTS(hfs)], *ev_hfi[G_N_ELEMENTS(ev_hfs)];
+
+    if (proto_field_is_referenced(t, hf_session))
+        return true;
+    if (any_referenced(hfs, hfi, G_N_ELEMENTS(hfs)))
+        return true;
+    return (v->ev != NULL || v->findings != 0) &&
+           any_referenced(ev_hfs, ev_hfi, G_N_ELEMENTS(ev_hfs));
 }
 
 static void add_string(proto_tree *t, tvbuff_t *tvb, int hf, const char *s)
@@ -449,7 +462,7 @@ void qvpn_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qvpn
     proto_item *ti = add_top(tvb, tree, v);
     proto_tree *t = proto_item_add_subtree(ti, ett_qvpn);
 
-    if (!fields_wanted(t)) {
+    if (!fields_wanted(t, v)) {
         if (v->findings != 0)
             add_findings(pinfo, ti, v);
         return;

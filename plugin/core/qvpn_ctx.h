@@ -33,8 +33,10 @@ typedef struct qvpn_ctx {
     qvpn_verdict         *answer;     /* request whose response_in this frame fills */
     bool                  repeats_last; /* IKE: the same message as its SA's previous frame */
     struct qvpn_ev_store *evs;        /* the engine's evidence storage */
-    qvpn_evid             ev;         /* this frame's evidence, being built ... */
-    bool                  has_ev;     /* ... kept (qvpn_ev_store_keep) when set */
+    bool                  has_ev;     /* ev holds this frame's evidence: kept with the
+                                         verdict (qvpn_ev_store_keep) */
+    qvpn_evid             ev;         /* last: not cleared per frame (qvpn_evidence.c
+                                         zeroes it on first use; read it only if has_ev) */
 } qvpn_ctx;
 
 static inline void qvpn_finding_set(qvpn_ctx *c, qvpn_finding f)

@@ -8,6 +8,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "qvpn_addr.h"
@@ -132,7 +133,7 @@ static void ctx_init(qvpn_ctx *c, qvpn_engine *eng, const qvpn_obs *obs)
      * memcpy(), not an assignment, so that the padding is zero too: verdict_store()
      * compares verdicts with memcmp(). */
     static const qvpn_ctx zero_ctx;
-    memcpy(c, &zero_ctx, sizeof(*c));
+    memcpy(c, &zero_ctx, offsetof(qvpn_ctx, ev));  /* ev: cleared on first use */
     c->cfg = &eng->cfg;
     c->peers = eng->peers;
     c->sessions = eng->sessions;

@@ -113,6 +113,24 @@ static const char *intern(qvpn_ctx *c, const char *text)
     return s;
 }
 
+/* The frame's evidence: zeroed on first use (most frames never touch it, and the
+ * engine does not clear it for them), then kept with the verdict. */
+static qvpn_evid *ev_get(qvpn_ctx *c)
+{
+    if (!c->has_ev) {
+        memset(&c->ev, 0, sizeof(c->ev));
+        c->has_ev = true;
+    }
+    return &c->ev;
+}
+
+/* Read access: a frame without evidence reads zeros. */
+static const qvpn_evid *ev_read(const qvpn_ctx *c)
+{
+    static const qvpn_evid none;
+    return c->has_ev ? &c->ev : &none;
+}
+
 static qvpn_sess_ev *sess_ev(qvpn_ctx *c)
 {
     return &c->sess->ev;
@@ -159,22 +177,21 @@ static void read_sa(qvpn_ctx *c, const qvpn_ike_payload *pl, bool response)
     for (unsigned i = 0; i < ss.n; i++) {
         uint32_t weak = qvpn_ike_suite_weak(&ss.s[i]);
         bool refusable = qvpn_ike_suite_all_refusable(&ss.s[i]);
-        c->ev.weak |= weak;
+        ev_get(c)->weak |= weak;
         all_weak = all_weak && weak != 0;
         any_refusable = any_refusable || refusable;
         all_refusable = all_refusable && refusable;
     }
     qvpn_ike_suites_text(&ss, text, sizeof(text));
-    c->has_ev = true;
     if (offer) {
-        c->ev.offered = intern(c, text);
-        sess_ev(c)->offer = c->ev.offered;
+        ev_get(c)->offered = intern(c, text);
+        sess_ev(c)->offer = ev_read(c)->offered;
         sess_ev(c)->offer_legacy_only = all_weak && any_refusable && ss.dropped == 0;
         sess_ev(c)->offer_refusable = all_refusable && ss.dropped == 0;
     } else {
-        c->ev.chosen = intern(c, text);
+        ev_get(c)->chosen = intern(c, text);
         if (ss.s[0].n_dh)
-            c->ev.dh_group = ss.s[0].dh[0];
+            ev_get(c)->dh_group = ss.s[0].dh[0];
     }
 }
 
@@ -191,8 +208,7 @@ static void read_vid(qvpn_ctx *c, const qvpn_ike_payload *pl, vid_acc *acc)
     const qvpn_vid *row = qvpn_vid_lookup(pl->body, pl->body_len);
     if (!row)
         return;
-    c->has_ev = true;
-    c->ev.caps |= row->caps;
+    ev_get(c)->caps |= row->caps;
     if (acc->names_len < sizeof(acc->names) - 1)
         acc->names_len += (size_t)snprintf(acc->names + acc->names_len,
                                            sizeof(acc->names) - acc->names_len, "%s%s",
@@ -205,7 +221,7 @@ static void read_vid(qvpn_ctx *c, const qvpn_ike_payload *pl, vid_acc *acc)
             snprintf(acc->software, sizeof(acc->software), "%s %s", row->name, ver);
         else
             snprintf(acc->software, sizeof(acc->software), "%s", row->name);
-        c->ev.family = (uint8_t)row->family;
+        ev_get(c)->family = (uint8_t)row->family;
     }
 }
 
@@ -279,9 +295,8 @@ static void natd_check(qvpn_ctx *c, const natd_acc *a)
     if (a->n_src && a->n_dst && nat == (sender | receiver))
         return;
     qvpn_sess_ev *se = sess_ev(c);
-    c->has_ev = true;
-    c->ev.nat_seen = true;
-    c->ev.nat = nat;
+    ev_get(c)->nat_seen = true;
+    ev_get(c)->nat = nat;
     se->nat_seen = true;
     se->nat |= nat;
     if (nat && !se->nat_reported) {
@@ -305,8 +320,7 @@ static void read_notify(qvpn_ctx *c, const qvpn_ike_payload *pl, natd_acc *natd)
     else if (n.type == N_V2_FRAG)
         *(from_client(c) ? &sess_ev(c)->frag_client : &sess_ev(c)->frag_gateway) = true;
     else if (n.type == N_INVALID_KE && qvpn_ike_invalid_ke_group(&n, &group)) {
-        c->has_ev = true;
-        c->ev.dh_group = group;
+        ev_get(c)->dh_group = group;
     }
 }
 
@@ -338,11 +352,10 @@ static void walk_payloads(qvpn_ctx *c, bool response)
         else if (v2 && pl.type == PL_V2_NOTIFY)
             read_notify(c, &pl, &natd);
         else if (v2 && pl.type == PL_V2_KE && is_offer(c, response) && pl.body_len >= 2 &&
-                 !c->ev.dh_group) {
+                 !ev_read(c)->dh_group) {
             /* The group an IKE_SA_INIT request's KE uses: after INVALID_KE_PAYLOAD,
              * whether the retry took the group the responder asked for. */
-            c->has_ev = true;
-            c->ev.dh_group = (uint16_t)(pl.body[0] << 8 | pl.body[1]);
+            ev_get(c)->dh_group = (uint16_t)(pl.body[0] << 8 | pl.body[1]);
         }
         else if (!v2 && (pl.type == PL_V1_NATD || pl.type == PL_V1_NATD_DRAFT)) {
             natd_add(&natd, first_natd, pl.body, pl.body_len);
@@ -350,10 +363,10 @@ static void walk_payloads(qvpn_ctx *c, bool response)
         }
     }
     if (vids.names_len)
-        c->ev.vendors = intern(c, vids.names);
+        ev_get(c)->vendors = intern(c, vids.names);
     if (vids.software[0])
-        c->ev.software = intern(c, vids.software);
-    if (c->ev.caps & QVPN_CAP_FRAG)
+        ev_get(c)->software = intern(c, vids.software);
+    if (ev_read(c)->caps & QVPN_CAP_FRAG)
         *(from_client(c) ? &sess_ev(c)->frag_client : &sess_ev(c)->frag_gateway) = true;
     natd_check(c, &natd);
 }
@@ -361,7 +374,8 @@ static void walk_payloads(qvpn_ctx *c, bool response)
 static void note_legacy(qvpn_ctx *c)
 {
     qvpn_sess_ev *se = sess_ev(c);
-    if (c->ev.offered && c->ev.weak && !se->legacy_noted && !c->cfg->quiet_legacy_crypto) {
+    const qvpn_evid *e = ev_read(c);
+    if (e->offered && e->weak && !se->legacy_noted && !c->cfg->quiet_legacy_crypto) {
         se->legacy_noted = true;
         qvpn_finding_set(c, QVPN_FINDING_LEGACY_CRYPTO);
     }
@@ -477,8 +491,7 @@ void qvpn_evidence_frags(qvpn_ctx *c)
     t->done = true;
     if (t->count < 2)
         return;
-    c->has_ev = true;
-    c->ev.ip_frags = t->count;
+    ev_get(c)->ip_frags = t->count;
     if (c->obs->ike.present)
         qvpn_finding_set(c, QVPN_FINDING_IP_FRAGMENTED);
 }
@@ -532,7 +545,7 @@ qvpn_finding qvpn_evidence_stall(qvpn_ctx *c, qvpn_finding stall)
     }
     /* A request in IP fragments is the more specific story: it is what the path
      * drops when UDP 4500 itself gets through (zeek-spicy-ipsec's ipsec_client). */
-    if (c->ev.ip_frags > 1 && !(se->frag_client && se->frag_gateway))
+    if (ev_read(c)->ip_frags > 1 && !(se->frag_client && se->frag_gateway))
         return QVPN_FINDING_FRAGMENTS_LOST;
     if (o->ike.nat_t && from_client(c) && se->answered_500 && !se->answered_4500)
         return QVPN_FINDING_NATT_BLOCKED;
@@ -547,6 +560,8 @@ void qvpn_evidence_esp(qvpn_ctx *c)
     qvpn_sess_ev *se = sess_ev(c);
     qvpn_ip_frag f;
 
+    if (o->ip_frag.len == 0 && !o->esp.udp_encap && se->nat == 0)
+        return;                     /* most ESP: nothing to see (every packet of a tunnel) */
     if (se->nat && !o->esp.udp_encap && !o->esp.ah && !se->raw_esp_reported) {
         se->raw_esp_reported = true;
         qvpn_finding_set(c, QVPN_FINDING_NAT_RAW_ESP);
@@ -555,8 +570,7 @@ void qvpn_evidence_esp(qvpn_ctx *c)
         frag_train *t = train_count(c->evs, &f, o->frame);
         t->done = true;
         if (t->count > 1) {
-            c->has_ev = true;
-            c->ev.ip_frags = t->count;
+            ev_get(c)->ip_frags = t->count;
             if (!se->esp_frag_reported) {
                 se->esp_frag_reported = true;
                 qvpn_finding_set(c, QVPN_FINDING_ESP_FRAGMENTED);
@@ -591,14 +605,14 @@ void qvpn_evidence_tls(qvpn_ctx *c)
     if (!c->sess || sp->len == 0 || !qvpn_tls_hello_read(sp->p, sp->len, &h))
         return;
     qvpn_tls_hello_text(&h, text, sizeof(text));
-    c->has_ev = true;
     if (!h.client) {
-        c->ev.tls_chosen = intern(c, text);
+        ev_get(c)->tls_chosen = intern(c, text);
         return;
     }
-    c->ev.tls_offered = intern(c, text);
-    c->ev.tls_legacy = qvpn_tls_hello_legacy_only(&h);
-    if (c->ev.tls_legacy && !sess_ev(c)->tls_legacy_reported && !c->cfg->quiet_legacy_crypto) {
+    ev_get(c)->tls_offered = intern(c, text);
+    ev_get(c)->tls_legacy = qvpn_tls_hello_legacy_only(&h);
+    if (ev_read(c)->tls_legacy && !sess_ev(c)->tls_legacy_reported &&
+        !c->cfg->quiet_legacy_crypto) {
         sess_ev(c)->tls_legacy_reported = true;
         qvpn_finding_set(c, QVPN_FINDING_TLS_LEGACY_HELLO);
     }
@@ -648,8 +662,7 @@ bool qvpn_icmp_feed(qvpn_ctx *c)
              quoted_client ? "client" : "gateway", q,
              by_peer ? (quoted_client ? "the gateway" : "the client") : "a router on the path",
              from);
-    c->has_ev = true;
-    c->ev.icmp = intern(c, text);
+    ev_get(c)->icmp = intern(c, text);
     qvpn_finding_set(c, QVPN_FINDING_ICMP_ERROR);
     return true;
 }
