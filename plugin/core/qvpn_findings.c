@@ -379,10 +379,9 @@ static void describe_legacy_crypto(const qvpn_verdict *v, char *obs, size_t ol,
 static void describe_proposal_refused(const qvpn_verdict *v, char *obs, size_t ol,
                                       char *inf, size_t il)
 {
-    snprintf(obs, ol, "phase 1 refused or unanswered; the client offered only %.60s",
+    snprintf(obs, ol, "phase 1 refused or unanswered; offered only %.60s",
              v->offer ? v->offer : "legacy suites");
-    snprintf(inf, il, "no current gateway accepts DES, MD5 or MODP-768: offer AES, SHA2, "
-                      "group 14+");
+    snprintf(inf, il, "no current gateway accepts DES, MD5 or MODP-768");
 }
 
 static void describe_nat_detected(const qvpn_verdict *v, char *obs, size_t ol,

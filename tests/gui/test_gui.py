@@ -181,7 +181,8 @@ def test_refused_proposal_shows_the_offer(wireshark, captures, shots):
     for item in ('[Evidence: observed (cleartext)',
                  '[Expert Info (Warning/Response): IKE error notification: cleartext '
                  'NO-PROPOSAL-CHOSEN (14) from the gateway; offered DES/MD5/PSK/MODP768/28800s',
-                 '[Expert Info (Warning/Security): Proposal refused: legacy crypto'):
+                 '[Proposal refused: legacy crypto: phase 1 refused or unanswered; offered '
+                 'only DES/MD5/PSK/MODP768/28800s'):
         assert item in tree, tree
     ws.x.screenshot(shots / 'proposal-refused.png')
 

@@ -36,11 +36,11 @@ def window_table(text):
     rows = {}
     for line in text.splitlines():
         cols = re.split(r'\s{2,}', line.strip())
-        if len(cols) == 13 and cols[0].isdigit():
+        if len(cols) == 16 and cols[0].isdigit():
             (sid, client, gw, ports, start, phase, ike, tunnel, verdict, expert,
-             out, inn, esp) = cols
+             out, inn, esp, software, suite, nat) = cols
             rows[int(sid)] = ([client, gw, ports, start, phase, ike, tunnel, verdict, expert, esp],
-                              int(out), int(inn))
+                              int(out), int(inn), (software, suite, nat))
     return rows
 
 
@@ -48,8 +48,9 @@ def test_sessions_window_equals_z_qvpn_sessions(wireshark, tshark, captures, sho
     cap = captures['many-clients']
     expected = text_table(tshark.out('-r', cap, '-q', '-z', 'qvpn,sessions'))
     js = tshark.out('-r', cap, '-q', '-z', 'qvpn,sessions,json')
-    counts = {s['session']: (s['esp_out'], s['esp_in'])
-              for s in json.loads(js[js.index('{'):])['qvpn_sessions']['sessions']}
+    sessions = json.loads(js[js.index('{'):])['qvpn_sessions']['sessions']
+    counts = {s['session']: (s['esp_out'], s['esp_in']) for s in sessions}
+    evidence = {s['session']: s['evidence'] for s in sessions}
     assert len(expected) == len(counts) > 30
 
     ws = wireshark(cap, '-z', 'qvpn_sessions,table')
@@ -66,10 +67,19 @@ def test_sessions_window_equals_z_qvpn_sessions(wireshark, tshark, captures, sho
                      what='the QuickVPN Sessions Copy button')
     got = window_table(text)
     assert {k: v[0] for k, v in got.items()} == expected
-    assert {k: v[1:] for k, v in got.items()} == counts
+    assert {k: v[1:3] for k, v in got.items()} == counts
+    # The evidence columns: what -z qvpn,sessions,json says of each attempt.
+    for k, v in got.items():
+        software, suite, nat = v[3]
+        ev = evidence[k]
+        assert suite == (ev['chosen'] or '-'), k
+        assert nat == (ev['nat'] or '-'), k
+        for side in ('client', 'gateway'):
+            if ev[side + '_software']:
+                assert '%s: %s' % (side, ev[side + '_software']) in software, k
     # The attempts the scenario describes as failed are there with their verdicts.
     assert got[8][0][7].startswith('stalled in MM_KEY_EXCH')
-    assert got[18][0][7] == 'refused by peer: NO-PROPOSAL-CHOSEN'
+    assert got[18][0][7].startswith('refused by peer: NO-PROPOSAL-CHOSEN (offered: ')
     ws.x.screenshot(shots / 'sessions-window.png', wid=dlg)
 
 
