@@ -278,7 +278,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
  * any buffer (NUL-terminated, the length returned that of the string).
  */
 
-static void check_text(size_t (*text)(const void *, char *, size_t), const void *x)
+static void check_text_fn(size_t (*text)(const void *, char *, size_t), const void *x)
 {
     char big[512], small[8];
 
@@ -311,7 +311,7 @@ static void icmp(bool v6, const uint8_t *p, size_t len)
                                               || e.type == 11 || e.type == 12);
     CHECK(e.mtu == 0 || (v6 ? e.type == 2 : e.type == 3 && e.code == 4));
     CHECK(!e.q_has_ports || e.q_proto == 6 || e.q_proto == 17);
-    check_text(icmp_text, &e);
+    check_text_fn(icmp_text, &e);
 }
 
 static void frag(const uint8_t *p, size_t len)
@@ -341,7 +341,7 @@ static void hello(const uint8_t *p, size_t len)
         (void)qvpn_tls_suite_weak(h.suites[i]);
     (void)qvpn_tls_version_name(h.version);
     CHECK(h.client || !qvpn_tls_hello_legacy_only(&h));
-    check_text(hello_text, &h);
+    check_text_fn(hello_text, &h);
 }
 
 /* The packet reading: IPv4 ICMP or IPv6 ICMPv6 (no extension headers), TCP payload. */
