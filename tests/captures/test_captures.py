@@ -381,5 +381,5 @@ def test_public_captures_match_sources():
     listed = re.findall(r'^\| ([^ |]+) \|', (pub / 'SOURCES.md').read_text(), re.M)
     listed = [x for x in listed if x != 'File' and not x.startswith('---')]
     files = sorted(p.name for p in pub.iterdir() if p.name != 'SOURCES.md')
-    assert len(files) == 40
+    assert len(files) == 42
     assert sorted(listed) == files

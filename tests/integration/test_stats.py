@@ -69,7 +69,9 @@ def test_many_clients_verdicts(tshark):
     assert len(vpn) == 20
     verdicts = [s['verdict'] for s in vpn]
     assert verdicts.count('stalled in MM_KEY_EXCH: pre-shared key mismatch?') == 1
-    assert verdicts.count('refused by peer: NO-PROPOSAL-CHOSEN') == 1
+    # c14's NO-PROPOSAL-CHOSEN, with the Windows client's offer (the scenario's MM1)
+    assert sum(v.startswith('refused by peer: NO-PROPOSAL-CHOSEN (offered: 3DES/SHA1/PSK/')
+               for v in verdicts) == 1
     assert sum(v.startswith('connected') for v in verdicts) == 18
     assert all(s['gateway'] == '198.51.100.10' for s in vpn)
     nat = [s for s in vpn if 4500 in s['udp_ports']]
