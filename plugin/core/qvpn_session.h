@@ -10,7 +10,7 @@
 #include <glib.h>
 
 #include "qvpn_ctx.h"
-#include "qvpn_evidence.h"
+#include "qvpn_sess_ev.h"
 #include "qvpn_facts.h"
 #include "qvpn_peers.h"
 
