@@ -48,6 +48,7 @@
 #include <epan/proto.h>
 
 #include "qvpn_fields.h"
+#include "qvpn_netwire.h"
 #include "qvpn_wire.h"
 
 /* The fields read; one member per name, in the order of the table below. */
@@ -652,18 +653,17 @@ static void extract_ip_frag(const top_items *ti, qvpn_obs *obs)
         /* Most frames: the header in the frame's own bytes, not a fragment. */
         if (v4->ds_tvb == ti->frame_tvb && v4->start >= 0 && v4->length >= 8 &&
             v4->start + 8 <= ti->frame_len) {
-            const guint8 *h = ti->frame + v4->start;
-            if ((h[6] & 0x3f) == 0 && h[7] == 0)
+            if (!qvpn_ip_maybe_fragment(false, ti->frame + v4->start, 8))
                 return;
         } else {
             b = bytes_of(ti, v4);
-            if (b.len < 8 || ((b.p[6] & 0x3f) == 0 && b.p[7] == 0))
+            if (!qvpn_ip_maybe_fragment(false, b.p, b.len))
                 return;
         }
         b = bytes_from(v4, 128);
     } else if (use_v6) {
         b = bytes_from(v6, 128);
-        if (b.len < 48 || b.p[6] == 6 || b.p[6] == 17)
+        if (!qvpn_ip_maybe_fragment(true, b.p, b.len))
             return;
         obs->ip_frag_v6 = true;
     } else {

@@ -136,38 +136,31 @@ static qvpn_sess_ev *sess_ev(qvpn_ctx *c)
     return &c->sess->ev;
 }
 
-static bool from_client(const qvpn_ctx *c)
-{
-    return qvpn_addr_eq(&c->obs->src, &c->sess->pub.client);
-}
-
 /* ---- proposals ---- */
 
 /* IKEv2 by the Initiator flag: a request with the Response flag set is seen in the
  * wild (nDPI's ipsec_isakmp_esp, frame 207); IKEv1 by the message number. */
-static bool is_offer(const qvpn_ctx *c, bool response)
+static bool is_offer(const qvpn_ctx *c)
 {
     uint8_t exch = c->obs->ike.exch;
-    (void)response;
     if (exch == QVPN_IKE_EXCH_SA_INIT)
         return (c->obs->ike.flags & QVPN_IKE_FLAG_V2_INITIATOR) != 0;
     return c->v.ike_msg == QVPN_IKE_MSG_MM1 || c->v.ike_msg == QVPN_IKE_MSG_AM1;
 }
 
-static bool is_choice(const qvpn_ctx *c, bool response)
+static bool is_choice(const qvpn_ctx *c)
 {
     uint8_t exch = c->obs->ike.exch;
-    (void)response;
     if (exch == QVPN_IKE_EXCH_SA_INIT)
         return (c->obs->ike.flags & QVPN_IKE_FLAG_V2_INITIATOR) == 0;
     return c->v.ike_msg == QVPN_IKE_MSG_MM2 || c->v.ike_msg == QVPN_IKE_MSG_AM2;
 }
 
-static void read_sa(qvpn_ctx *c, const qvpn_ike_payload *pl, bool response)
+static void read_sa(qvpn_ctx *c, const qvpn_ike_payload *pl)
 {
     qvpn_ike_suites ss;
     char text[TEXT_MAX];
-    bool offer = is_offer(c, response), choice = is_choice(c, response);
+    bool offer = is_offer(c), choice = is_choice(c);
 
     if (!(offer || choice) || !qvpn_ike_sa_read(c->obs->ike.version, pl, &ss) || ss.n == 0)
         return;
@@ -233,7 +226,17 @@ typedef struct natd_acc {
     unsigned       n_src, n_dst;
 } natd_acc;
 
-static uint16_t hash_for_len(size_t len);
+static uint16_t hash_for_len(size_t len)
+{
+    switch (len) {
+    case 16: return 1;      /* MD5 */
+    case 20: return 2;      /* SHA1 */
+    case 32: return 4;      /* SHA2-256 */
+    case 48: return 5;      /* SHA2-384 */
+    case 64: return 6;      /* SHA2-512 */
+    default: return 0;
+    }
+}
 
 /* A hash of a length no algorithm gives (Tiger, a truncated payload) cannot be
  * recomputed: left out, so that it claims nothing. */
@@ -247,18 +250,6 @@ static void natd_add(natd_acc *a, bool dst, const uint8_t *p, size_t len)
     } else if (!dst && a->n_src < MAX_NATD) {
         a->src[a->n_src] = p;
         a->src_len[a->n_src++] = len;
-    }
-}
-
-static uint16_t hash_for_len(size_t len)
-{
-    switch (len) {
-    case 16: return 1;      /* MD5 */
-    case 20: return 2;      /* SHA1 */
-    case 32: return 4;      /* SHA2-256 */
-    case 48: return 5;      /* SHA2-384 */
-    case 64: return 6;      /* SHA2-512 */
-    default: return 0;
     }
 }
 
@@ -281,7 +272,7 @@ static void natd_check(qvpn_ctx *c, const natd_acc *a)
     const qvpn_obs *o = c->obs;
     if (a->n_src == 0 && a->n_dst == 0)
         return;
-    bool client = from_client(c);
+    bool client = c->v.from_client;
     uint8_t sender = client ? QVPN_NAT_CLIENT : QVPN_NAT_GATEWAY;
     uint8_t receiver = client ? QVPN_NAT_GATEWAY : QVPN_NAT_CLIENT;
     uint8_t nat = 0;
@@ -318,13 +309,13 @@ static void read_notify(qvpn_ctx *c, const qvpn_ike_payload *pl, natd_acc *natd)
     if ((n.type == N_V2_NATD_SRC || n.type == N_V2_NATD_DST) && n.data_len == 20)
         natd_add(natd, n.type == N_V2_NATD_DST, n.data, n.data_len);     /* SHA1 only */
     else if (n.type == N_V2_FRAG)
-        *(from_client(c) ? &sess_ev(c)->frag_client : &sess_ev(c)->frag_gateway) = true;
+        *(c->v.from_client ? &sess_ev(c)->frag_client : &sess_ev(c)->frag_gateway) = true;
     else if (n.type == N_INVALID_KE && qvpn_ike_invalid_ke_group(&n, &group)) {
         ev_get(c)->dh_group = group;
     }
 }
 
-static void walk_payloads(qvpn_ctx *c, bool response)
+static void walk_payloads(qvpn_ctx *c)
 {
     const qvpn_ike_obs *k = &c->obs->ike;
     qvpn_isakmp_hdr h;
@@ -346,12 +337,12 @@ static void walk_payloads(qvpn_ctx *c, bool response)
         if (pl.ciphertext)
             break;
         if (pl.type == (v2 ? PL_V2_SA : PL_V1_SA))
-            read_sa(c, &pl, response);
+            read_sa(c, &pl);
         else if (pl.type == (v2 ? PL_V2_VID : PL_V1_VID))
             read_vid(c, &pl, &vids);
         else if (v2 && pl.type == PL_V2_NOTIFY)
             read_notify(c, &pl, &natd);
-        else if (v2 && pl.type == PL_V2_KE && is_offer(c, response) && pl.body_len >= 2 &&
+        else if (v2 && pl.type == PL_V2_KE && is_offer(c) && pl.body_len >= 2 &&
                  !ev_read(c)->dh_group) {
             /* The group an IKE_SA_INIT request's KE uses: after INVALID_KE_PAYLOAD,
              * whether the retry took the group the responder asked for. */
@@ -367,7 +358,7 @@ static void walk_payloads(qvpn_ctx *c, bool response)
     if (vids.software[0])
         ev_get(c)->software = intern(c, vids.software);
     if (ev_read(c)->caps & QVPN_CAP_FRAG)
-        *(from_client(c) ? &sess_ev(c)->frag_client : &sess_ev(c)->frag_gateway) = true;
+        *(c->v.from_client ? &sess_ev(c)->frag_client : &sess_ev(c)->frag_gateway) = true;
     natd_check(c, &natd);
 }
 
@@ -393,19 +384,29 @@ static void note_refusal(qvpn_ctx *c)
         qvpn_finding_set(c, QVPN_FINDING_PROPOSAL_REFUSED);
 }
 
+/* The client's UDP 4500 source port, from any of its IKE, ESP-in-UDP or keepalive
+ * packets: a new one within the session is a NAT rebinding. */
+static void note_client_port(qvpn_ctx *c)
+{
+    qvpn_sess_ev *se = sess_ev(c);
+    uint16_t port = c->obs->sport;
+    if (!c->v.from_client || port == 0)
+        return;
+    if (se->client_natt_port && se->client_natt_port != port)
+        qvpn_finding_set(c, QVPN_FINDING_NAT_REBINDING);
+    se->client_natt_port = port;
+}
+
 static void note_ports(qvpn_ctx *c)
 {
     const qvpn_obs *o = c->obs;
     qvpn_sess_ev *se = sess_ev(c);
-    if (!from_client(c)) {
+    if (!c->v.from_client) {
         *(o->ike.nat_t ? &se->answered_4500 : &se->answered_500) = true;
         return;
     }
-    if (o->ike.nat_t && o->sport) {
-        if (se->client_natt_port && se->client_natt_port != o->sport)
-            qvpn_finding_set(c, QVPN_FINDING_NAT_REBINDING);
-        se->client_natt_port = o->sport;
-    }
+    if (o->ike.nat_t)
+        note_client_port(c);
 }
 
 void qvpn_evidence_ike(qvpn_ctx *c)
@@ -417,13 +418,11 @@ void qvpn_evidence_ike(qvpn_ctx *c)
     if (!c->sess)
         return;
     note_ports(c);
-    bool response = k->version == 2 ? (k->flags & QVPN_IKE_FLAG_V2_RESPONSE) != 0
-                                    : !from_client(c);
     /* Payload 130 (the NAT-T drafts' NAT-D) has no bit; a message with NAT-D also
      * has a KE or an ID/HASH, which the walk costs nothing to skip. */
     if (k->msg.len && ((k->payloads & cleartext) ||
                        (k->version == 1 && (k->payloads & BIT64(QVPN_IKE_PL_KE)))))
-        walk_payloads(c, response);
+        walk_payloads(c);
     note_legacy(c);
     note_refusal(c);
 }
@@ -482,17 +481,24 @@ static bool lost_train(const qvpn_ev_store *st, const frag_train *now)
     return false;
 }
 
-void qvpn_evidence_frags(qvpn_ctx *c)
+/* A frame carrying the whole of a datagram Wireshark reassembled (its last
+ * fragment): its train is complete; the number of fragments, 0 if none. */
+static uint8_t whole_of_train(qvpn_ctx *c)
 {
     qvpn_ip_frag f;
     if (!read_frag(c->obs, &f))
-        return;
+        return 0;
     frag_train *t = train_count(c->evs, &f, c->obs->frame);
     t->done = true;
     if (t->count < 2)
-        return;
+        return 0;
     ev_get(c)->ip_frags = t->count;
-    if (c->obs->ike.present)
+    return t->count;
+}
+
+void qvpn_evidence_frags(qvpn_ctx *c)
+{
+    if (whole_of_train(c))
         qvpn_finding_set(c, QVPN_FINDING_IP_FRAGMENTED);
 }
 
@@ -547,7 +553,7 @@ qvpn_finding qvpn_evidence_stall(qvpn_ctx *c, qvpn_finding stall)
      * drops when UDP 4500 itself gets through (zeek-spicy-ipsec's ipsec_client). */
     if (ev_read(c)->ip_frags > 1 && !(se->frag_client && se->frag_gateway))
         return QVPN_FINDING_FRAGMENTS_LOST;
-    if (o->ike.nat_t && from_client(c) && se->answered_500 && !se->answered_4500)
+    if (o->ike.nat_t && c->v.from_client && se->answered_500 && !se->answered_4500)
         return QVPN_FINDING_NATT_BLOCKED;
     return stall;
 }
@@ -558,7 +564,6 @@ void qvpn_evidence_esp(qvpn_ctx *c)
 {
     const qvpn_obs *o = c->obs;
     qvpn_sess_ev *se = sess_ev(c);
-    qvpn_ip_frag f;
 
     if (o->ip_frag.len == 0 && !o->esp.udp_encap && se->nat == 0)
         return;                     /* most ESP: nothing to see (every packet of a tunnel) */
@@ -566,33 +571,17 @@ void qvpn_evidence_esp(qvpn_ctx *c)
         se->raw_esp_reported = true;
         qvpn_finding_set(c, QVPN_FINDING_NAT_RAW_ESP);
     }
-    if (read_frag(o, &f)) {
-        frag_train *t = train_count(c->evs, &f, o->frame);
-        t->done = true;
-        if (t->count > 1) {
-            ev_get(c)->ip_frags = t->count;
-            if (!se->esp_frag_reported) {
-                se->esp_frag_reported = true;
-                qvpn_finding_set(c, QVPN_FINDING_ESP_FRAGMENTED);
-            }
-        }
+    if (whole_of_train(c) && !se->esp_frag_reported) {
+        se->esp_frag_reported = true;
+        qvpn_finding_set(c, QVPN_FINDING_ESP_FRAGMENTED);
     }
-    if (o->esp.udp_encap && from_client(c) && o->sport) {
-        if (se->client_natt_port && se->client_natt_port != o->sport)
-            qvpn_finding_set(c, QVPN_FINDING_NAT_REBINDING);
-        se->client_natt_port = o->sport;
-    }
+    if (o->esp.udp_encap)
+        note_client_port(c);
 }
 
 void qvpn_evidence_keepalive(qvpn_ctx *c)
 {
-    qvpn_sess_ev *se = sess_ev(c);
-    const qvpn_obs *o = c->obs;
-    if (!from_client(c) || !o->sport)
-        return;
-    if (se->client_natt_port && se->client_natt_port != o->sport)
-        qvpn_finding_set(c, QVPN_FINDING_NAT_REBINDING);
-    se->client_natt_port = o->sport;
+    note_client_port(c);
 }
 
 /* ---- TLS ---- */

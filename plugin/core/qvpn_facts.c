@@ -232,16 +232,23 @@ static void one_way(const qvpn_facts *f, char *buf, size_t len)
                  f->esp_out ? "client" : "gateway", f->esp_out + f->esp_in);
 }
 
+/* Appends to the verdict text in buf (a no-op once it is full). */
+static void append(char *buf, size_t len, const char *fmt, const char *arg)
+{
+    size_t n = strlen(buf);
+    if (n + 1 < len)
+        snprintf(buf + n, len - n, fmt, arg);
+}
+
 /* "...; offered: <suites>" after a phase-1 verdict in the first state, where the offer
  * is what the gateway held against its policy. */
 static void offered_suffix(const qvpn_facts *f, char *buf, size_t len)
 {
-    size_t n = strlen(buf);
     bool first = f->ike_state == QVPN_IKE_STATE_MM_NO_STATE ||
                  f->ike_state == QVPN_IKE_STATE_AG_NO_STATE ||
                  f->ike_state == QVPN_IKE_STATE_V2_INIT_SENT;
-    if (f->offered && first && n + 1 < len)
-        snprintf(buf + n, len - n, " (offered: %.200s)", f->offered);
+    if (f->offered && first)
+        append(buf, len, " (offered: %.200s)", f->offered);
 }
 
 /* Phase 1 did not complete: a stall qvpn warned about, or the capture's end. */
@@ -327,9 +334,8 @@ static void refused(const qvpn_facts *f, char *buf, size_t len)
 /* An ICMP error quoting the session's packets explains a session that did not connect. */
 static void icmp_suffix(const qvpn_facts *f, char *buf, size_t len)
 {
-    size_t n = strlen(buf);
-    if (f->icmp && !(f->esp_out && f->esp_in) && !strstr(buf, "ICMP") && n + 1 < len)
-        snprintf(buf + n, len - n, "; ICMP %.200s", f->icmp);
+    if (f->icmp && !(f->esp_out && f->esp_in) && !strstr(buf, "ICMP"))
+        append(buf, len, "; ICMP %.200s", f->icmp);
 }
 
 static void verdict_core(const qvpn_facts *f, int64_t end, char *buf, size_t len);
@@ -355,11 +361,8 @@ static void verdict_core(const qvpn_facts *f, int64_t end, char *buf, size_t len
         snprintf(buf, len, "%s: TLS alert %s",
                  f->alert_from_client ? "client ended the login" : "login refused",
                  qvpn_tls_alert_name(f->alert_desc));
-        if (f->tls_offered && !f->alert_from_client) {
-            size_t n = strlen(buf);
-            if (n + 1 < len)
-                snprintf(buf + n, len - n, " (the client offered %.200s)", f->tls_offered);
-        }
+        if (f->tls_offered && !f->alert_from_client)
+            append(buf, len, " (the client offered %.200s)", f->tls_offered);
     } else if (qvpn_facts_tls_only(f)) {
         snprintf(buf, len, "TLS only: no IKE followed");
     } else if (f->sa_agreed && p1_reached(f->ike_state)) {
@@ -371,11 +374,8 @@ static void verdict_core(const qvpn_facts *f, int64_t end, char *buf, size_t len
         refused(f, buf, len);
     } else if (has(f, QVPN_FINDING_IKE_NOTIFY)) {
         snprintf(buf, len, "refused by peer: %s", qvpn_notify_name(f->ike_version, f->notify_type));
-        if (f->notify_type == 14 && f->offered) {
-            size_t n = strlen(buf);
-            if (n + 1 < len)
-                snprintf(buf + n, len - n, " (offered: %.200s)", f->offered);
-        }
+        if (f->notify_type == 14 && f->offered)
+            append(buf, len, " (offered: %.200s)", f->offered);
     } else if (!p1_reached(f->ike_state) && has(f, QVPN_FINDING_IKE_REDIRECT)) {
         snprintf(buf, len, "redirected to another gateway (IKEv2 REDIRECT)");
     } else if (!p1_reached(f->ike_state)) {

@@ -190,6 +190,12 @@ static qvpn_exch *exch_get(qvpn_ike_sa *sa, uint32_t msgid, bool create)
  * often does (loss, a slow peer).  Responders' resends are no stall: they answer. */
 #define STALL_SENDS 3
 
+/* What the gateway said to refuse a request (a cleartext notify, an encrypted
+ * Informational, a lone encrypted Notify): the story, where silence is not. */
+#define REFUSALS (QVPN_FINDING_BIT(QVPN_FINDING_IKE_NOTIFY) |      \
+                  QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED) |     \
+                  QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED))
+
 /* The message repeats the one first sent in frame `original`, last sent at `prev_ts`;
  * req is the request it retransmits (NULL for a response).  False for a duplicate
  * frame. */
@@ -208,10 +214,7 @@ static bool mark_retransmission(qvpn_ctx *c, uint32_t original, int64_t prev_ts,
     c->v.sends = req->sends;
     c->v.gap_ns = c->obs->ts_ns - req->first_ts;
     /* After a refusal the resends are the client insisting, not the gateway silent. */
-    const uint32_t refused = QVPN_FINDING_BIT(QVPN_FINDING_IKE_NOTIFY) |
-                             QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED) |
-                             QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED);
-    if (c->sess->facts.findings & refused)
+    if (c->sess->facts.findings & REFUSALS)
         stall = QVPN_FINDING_COUNT;
     if (stall != QVPN_FINDING_COUNT && req->sends >= STALL_SENDS) {
         c->v.stall_state = state;
@@ -773,9 +776,7 @@ void qvpn_ike_check_timeouts(qvpn_ctx *c)
     if (!s->had_ike)
         return;
     /* A refusal already tells why nothing progresses: no stall on top of it. */
-    const uint32_t refusal = QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED) |
-                             QVPN_FINDING_BIT(QVPN_FINDING_IKE_NOTIFY) |
-                             QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED) |
+    const uint32_t refusal = REFUSALS |
                              QVPN_FINDING_BIT(QVPN_FINDING_NATT_BLOCKED) |
                              QVPN_FINDING_BIT(QVPN_FINDING_FRAGMENTS_LOST) |
                              QVPN_FINDING_BIT(QVPN_FINDING_PROPOSAL_REFUSED);

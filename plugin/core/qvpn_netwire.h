@@ -65,6 +65,16 @@ typedef struct qvpn_ip_frag {
     uint16_t  sport, dport;
 } qvpn_ip_frag;
 
+/* The cheap test the glue makes on every frame's outermost IP header: an IPv4 header
+ * with MF or a fragment offset (bytes 6-7), or an IPv6 header whose next header is not
+ * TCP or UDP (a Fragment header may follow: qvpn_ipv6_frag_read() tells). */
+static inline bool qvpn_ip_maybe_fragment(bool v6, const uint8_t *p, size_t len)
+{
+    if (v6)
+        return len >= 48 && p[6] != 6 && p[6] != 17;
+    return len >= 8 && ((p[6] & 0x3f) != 0 || p[7] != 0);
+}
+
 /* The IPv4 header at p, when it is a fragment (MF set or offset non-zero). */
 bool qvpn_ipv4_frag_read(const uint8_t *p, size_t len, qvpn_ip_frag *out);
 /* The IPv6 header at p, when its next header (directly, or after hop-by-hop,

@@ -339,13 +339,14 @@ static const char *const cap_names[] = {
     "AuthIP", "Initial contact",
 };
 
-static void caps_str(uint32_t caps, GString *out, bool json)
+/* A JSON array's items, the names of the capability bits. */
+static void caps_json(uint32_t caps, GString *out)
 {
     bool any = false;
     for (size_t i = 0; i < G_N_ELEMENTS(cap_names); i++) {
         if (!(caps & (1u << i)))
             continue;
-        g_string_append_printf(out, json ? "%s\"%s\"" : "%s%s", any ? ", " : "", cap_names[i]);
+        g_string_append_printf(out, "%s\"%s\"", any ? ", " : "", cap_names[i]);
         any = true;
     }
 }
@@ -393,17 +394,17 @@ static void evidence_item(GString *out, bool *any, const char *label, const char
 static void evidence_lines(GString *out, const qvpn_facts *f)
 {
     bool any = false;
-    char buf[32];
+    char buf[32], nat[32];
     evidence_item(out, &any, "offered", f->offered);
     evidence_item(out, &any, "chosen", f->chosen);
     evidence_item(out, &any, "client software", f->client_software);
     evidence_item(out, &any, "gateway software", f->gateway_software);
     if (f->nat_seen) {
         const char *who = nat_str(f);
-        evidence_item(out, &any, "NAT (NAT-D)", strcmp(who, "none") == 0 ? "none seen"
-                                                : strcmp(who, "both") == 0 ? "both behind NAT"
-                                                : strcmp(who, "client") == 0 ? "client behind NAT"
-                                                                            : "gateway behind NAT");
+        if (strcmp(who, "none") == 0)
+            who = "none seen";
+        g_snprintf(nat, sizeof(nat), "%s%s", who, strcmp(who, "none seen") ? " behind NAT" : "");
+        evidence_item(out, &any, "NAT (NAT-D)", nat);
     }
     if (f->ip_fragmented) {
         g_snprintf(buf, sizeof(buf), "%u IKE messages", f->ip_fragmented);
@@ -533,9 +534,9 @@ static void session_json(GString *out, const qvpn_stats *st, const sess_agg *a)
     g_string_append(out, ", \"gateway_software\": ");
     json_str(out, f->gateway_software);
     g_string_append(out, ", \"client_caps\": [");
-    caps_str(f->client_caps, out, true);
+    caps_json(f->client_caps, out);
     g_string_append(out, "], \"gateway_caps\": [");
-    caps_str(f->gateway_caps, out, true);
+    caps_json(f->gateway_caps, out);
     g_string_append(out, "], \"nat\": ");
     json_str(out, nat_str(f));
     g_string_append_printf(out, ", \"ip_fragmented\": %u, \"icmp\": ", f->ip_fragmented);
