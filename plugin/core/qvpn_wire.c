@@ -274,6 +274,19 @@ void qvpn_ike_iter_init(qvpn_ike_iter *it, const uint8_t *p, size_t len,
         it->status = QVPN_IKE_WALK_MALFORMED;
 }
 
+void qvpn_ike_iter_init_chain(qvpn_ike_iter *it, uint8_t major, uint8_t first,
+                              const uint8_t *p, size_t len)
+{
+    it->p = p;
+    it->msg_end = len;          /* the chain is all there: what runs past it is malformed */
+    it->end = len;
+    it->off = 0;
+    it->type = first;
+    it->major = major;
+    it->count = 0;
+    it->status = QVPN_IKE_WALK_MORE;
+}
+
 /* Where bytes stop before `need` more: the message's fault (malformed) when it
  * declares less than that, else the capture's (truncated). */
 static qvpn_ike_walk_status short_of(const qvpn_ike_iter *it, size_t need)

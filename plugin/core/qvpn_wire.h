@@ -134,7 +134,8 @@ typedef struct qvpn_ike_payload {
 
 /* The walk's position; fields are private to qvpn_wire.c except status. */
 typedef struct qvpn_ike_iter {
-    const uint8_t       *p;     /* the message, header included */
+    const uint8_t       *p;     /* the message, header included (a bare chain:
+                                   qvpn_ike_iter_init_chain) */
     size_t               end;   /* of the walk: captured bytes or message, the less */
     size_t               msg_end;
     size_t               off;   /* of the next payload's generic header */
@@ -148,6 +149,14 @@ typedef struct qvpn_ike_iter {
  * from them).  An IKEv1 message with the E flag ends at once: ENCRYPTED. */
 void qvpn_ike_iter_init(qvpn_ike_iter *it, const uint8_t *p, size_t len,
                         const qvpn_isakmp_hdr *h);
+
+/* Start a walk over a bare payload chain, without the ISAKMP header: the payloads
+ * Wireshark decrypted from an IKEv1 message or an IKEv2 SK payload (qvpn_decrypted.h),
+ * the first of type `first`, under version major.  The len bytes are the whole
+ * chain, so a length past them is MALFORMED, not TRUNCATED; an SK/SKF inside it (for
+ * major 2) ends the walk as ENCRYPTED, as in a message. */
+void qvpn_ike_iter_init_chain(qvpn_ike_iter *it, uint8_t major, uint8_t first,
+                              const uint8_t *p, size_t len);
 
 /* The next payload whose 4-byte generic header lies within the walk, or false when
  * the walk has ended (it->status says why).  Gives at most QVPN_IKE_MAX_PAYLOADS;
