@@ -534,11 +534,27 @@ static void extract_tls(proto_tree *tree, int cut, qvpn_obs *obs)
     }
 }
 
+/* What the ISAKMP dissector decrypted with the user's keys (ikev1_decryption_table,
+ * ikev2_decryption_table): it adds the plaintext as a data source of the frame, by
+ * these names in 4.0 to 4.6, whether or not a tree is built.  Looked up by name only
+ * on encrypted messages: without keys there is none, and nothing else is done. */
+static void extract_decrypted_ike(packet_info *pinfo, uint8_t major, qvpn_obs *obs)
+{
+    tvbuff_t *d = get_data_source_tvb_by_name(pinfo, major == 1 ? "Decrypted IKE"
+                                                                : "Decrypted Data");
+    gint len = d != NULL ? (gint)tvb_captured_length(d) : 0;
+
+    if (len <= 0)
+        return;
+    obs->ike.decrypted.p = tvb_get_ptr(d, 0, len);
+    obs->ike.decrypted.len = (size_t)len;
+}
+
 /* ISAKMP: the innermost item below the cut, header and payload chain.  Wireshark
  * adds the item only once the 28 header bytes are there; it spans the UDP payload
  * (without link-layer padding) or the reassembled message, and a message longer
  * than what was captured is walked as far as it was. */
-static void extract_ike(const top_items *ti, qvpn_obs *obs)
+static void extract_ike(const top_items *ti, packet_info *pinfo, qvpn_obs *obs)
 {
     const field_info *fi = top_last(ti, QP_ISAKMP);
     item_bytes b;
@@ -567,11 +583,36 @@ static void extract_ike(const top_items *ti, qvpn_obs *obs)
     obs->ike.malformed = sum.status == QVPN_IKE_WALK_MALFORMED;
     obs->ike.msg.p = b.p;       /* the engine reads its cleartext payloads */
     obs->ike.msg.len = b.len;
+    if (pinfo != NULL && ((h.major == 1 && (h.flags & QVPN_IKE_FLAG_V1_ENCRYPTED)) ||
+                          (h.major == 2 && sum.sk_inner != 0)))
+        extract_decrypted_ike(pinfo, h.major, obs);
 
     /* Wireshark hands IKE to ISAKMP from UDP-encapsulation only after a non-ESP
      * marker (RFC 3948 2.2). */
     obs->ike.nat_t = top_last(ti, QP_UDPENCAP) != NULL ||
                      obs->sport == 4500 || obs->dport == 4500;
+}
+
+static item_bytes bytes_from(const field_info *fi, gint max);
+
+/* The packet a decrypted ESP carries: the first IP item after ESP's layer, when it
+ * lies in a data source of its own (what the ESP dissector decrypted with the user's
+ * esp_sa keys; NULL encryption leaves it in the frame's bytes, and that is not
+ * read).  Its header and the start of what follows: the core reads the inner
+ * addresses, protocol, ports and ICMP echo. */
+static void extract_inner(const top_items *ti, int esp, qvpn_obs *obs)
+{
+    for (unsigned i = 0; i < ti->n; i++) {
+        const field_info *fi = ti->fi[i];
+        if (fi->total_layer_num <= esp || (ti->kind[i] != QP_IP && ti->kind[i] != QP_IPV6))
+            continue;
+        if (fi->ds_tvb == ti->frame_tvb)
+            return;
+        item_bytes b = bytes_from(fi, 128);
+        obs->esp.inner.p = b.p;
+        obs->esp.inner.len = b.len;
+        return;
+    }
 }
 
 /* ESP or AH: the outermost item (the header that the cut layer is), whose SPI and
@@ -594,8 +635,10 @@ static void extract_esp(const top_items *ti, int esp, bool ah, qvpn_obs *obs)
     /* pinfo->src/dst are the inner addresses when Wireshark decoded the payload (an
      * IP item after ESP's); the SA belongs to the header that carried the ESP.
      * Otherwise they already are that header's. */
-    if (ti->ip_after_esp)
+    if (ti->ip_after_esp) {
         addrs_below(ti, esp, obs);
+        extract_inner(ti, esp, obs);
+    }
 }
 
 /* The UDP-encapsulation and ISAKMP dissectors add their item over the whole UDP
@@ -685,7 +728,7 @@ static void extract_icmp(const top_items *ti, qvpn_obs *obs)
     obs->icmp_v6 = fi == ti->first[QP_ICMPV6];
 }
 
-bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pinfo, qvpn_obs *obs)
+bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, qvpn_obs *obs)
 {
     top_items ti;
 
@@ -732,7 +775,7 @@ bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pin
             obs->dport = u.dport;
         }
     }
-    extract_ike(&ti, obs);
+    extract_ike(&ti, pinfo, obs);
     extract_esp(&ti, esp, is_ah, obs);
     /* A fragment that is not the last shows no transport header (Wireshark dissects
      * UDP or TCP only once reassembled): only such frames, and IKE and ESP (whose last

@@ -25,7 +25,7 @@ GArray *qvpn_fields_wanted(void);
  * own tvbuff (the post-dissector's), whose bytes most headers are read from.  Returns false, and
  * leaves *obs unspecified, when the frame carries none of TCP, ISAKMP, ESP or a
  * NAT-T keepalive (the common case, kept cheap). */
-bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, const packet_info *pinfo, qvpn_obs *obs);
+bool qvpn_fields_extract(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, qvpn_obs *obs);
 
 /* A frame time in nanoseconds, saturated at the ends of int64: pcapng allows times
  * (64 bits, plus if_tsoffset) whose nanoseconds do not fit. */

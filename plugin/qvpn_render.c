@@ -50,6 +50,22 @@ static int hf_ip_fragments      = -1;
 static int hf_icmp              = -1;
 static int hf_tls_offered       = -1;
 static int hf_tls_chosen        = -1;
+static int hf_dec_notify         = -1;
+static int hf_ts_i               = -1;
+static int hf_ts_r               = -1;
+static int hf_p2_proposal        = -1;
+static int hf_p2_spi             = -1;
+static int hf_p2_pfs             = -1;
+static int hf_child_sa           = -1;
+static int hf_del                = -1;
+static int hf_dpd                = -1;
+static int hf_dpd_seq            = -1;
+static int hf_xauth              = -1;
+static int hf_cfg_address        = -1;
+static int hf_cfg_split          = -1;
+static int hf_identity           = -1;
+static int hf_inner              = -1;
+static int hf_esp_ts             = -1;
 
 static const value_string evidence_vals[] = {
     { QVPN_EVIDENCE_CLEARTEXT, "observed (cleartext)" },
@@ -236,6 +252,54 @@ void qvpn_render_register(int proto)
         { &hf_tls_chosen,
           { "TLS choice", "qvpn.tls.chosen", FT_STRING, BASE_NONE, NULL, 0x0,
             "The ServerHello's version and cipher suite", HFILL } },
+        { &hf_dec_notify,
+          { "Decrypted notifications", "qvpn.decrypted.notify", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The notifications inside this encrypted IKE message, read from what Wireshark decrypted with your keys (ikev1/ikev2_decryption_table)", HFILL } },
+        { &hf_ts_i,
+          { "Initiator selectors", "qvpn.ts.i", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Phase 2: the traffic selectors (IKEv2 TSi) or proxy identity (IKEv1 Quick Mode IDci) of the exchange's initiator, decrypted", HFILL } },
+        { &hf_ts_r,
+          { "Responder selectors", "qvpn.ts.r", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Phase 2: the traffic selectors (IKEv2 TSr) or proxy identity (IKEv1 Quick Mode IDcr) of the exchange's responder, decrypted", HFILL } },
+        { &hf_p2_proposal,
+          { "Phase-2 proposal", "qvpn.p2.proposal", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The IPsec SA proposals of this Quick Mode / IKE_AUTH / CREATE_CHILD_SA message (offered in a request, chosen in a response), decrypted", HFILL } },
+        { &hf_p2_spi,
+          { "Phase-2 SPI", "qvpn.p2.spi", FT_UINT32, BASE_HEX, NULL, 0x0,
+            "The SPI of the first IPsec SA proposal of this message: the sender's inbound SPI, decrypted", HFILL } },
+        { &hf_p2_pfs,
+          { "PFS group", "qvpn.p2.pfs", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "The Diffie-Hellman group of this phase-2 message (PFS), decrypted", HFILL } },
+        { &hf_child_sa,
+          { "Child SA", "qvpn.child_sa", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The IPsec SA pair this response completes: initiator's and responder's inbound SPIs, and the networks, decrypted", HFILL } },
+        { &hf_del,
+          { "Delete", "qvpn.delete", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A Delete payload: the SAs (IKE SA, or ESP/AH SPIs) the sender removes, and whether a newer SA replaces them (rekey), decrypted", HFILL } },
+        { &hf_dpd,
+          { "DPD", "qvpn.dpd", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dead peer detection: IKEv1 R-U-THERE / R-U-THERE-ACK, or an IKEv2 liveness check (empty INFORMATIONAL), decrypted", HFILL } },
+        { &hf_dpd_seq,
+          { "DPD sequence", "qvpn.dpd.seq", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The sequence number of an IKEv1 R-U-THERE / R-U-THERE-ACK, decrypted", HFILL } },
+        { &hf_xauth,
+          { "XAUTH", "qvpn.xauth", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Extended authentication (IKEv1 XAUTH): requested, OK or FAIL, decrypted", HFILL } },
+        { &hf_cfg_address,
+          { "Assigned address", "qvpn.cfg.address", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The inner address the gateway assigns (IKEv1 Mode Config, IKEv2 CP), decrypted", HFILL } },
+        { &hf_cfg_split,
+          { "Split networks", "qvpn.cfg.split", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The networks the gateway sends through the tunnel (Cisco Unity split include, IKEv2 INTERNAL_IP4_SUBNET), decrypted", HFILL } },
+        { &hf_identity,
+          { "Identity", "qvpn.identity", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The IKE identity of the sender (IKEv1 IDii/IDir, IKEv2 IDi/IDr), decrypted", HFILL } },
+        { &hf_inner,
+          { "Inner packet", "qvpn.inner", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The packet this ESP carries, decrypted with your esp_sa keys (the first ones of each direction)", HFILL } },
+        { &hf_esp_ts,
+          { "SA networks", "qvpn.esp.ts", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The networks of this ESP packet's SA, as its Quick Mode / CHILD_SA negotiated them (on the first packet of each SPI), decrypted", HFILL } },
     };
 
     static gint *ett[] = { &ett_qvpn };
@@ -410,7 +474,7 @@ static bool fields_wanted(proto_tree *t, const qvpn_verdict *v)
     static int *const ev_hfs[] = {
         &hf_evidence, &hf_ike_offered, &hf_ike_chosen, &hf_ike_dh_group, &hf_ike_vendor,
         &hf_client_software, &hf_gateway_software, &hf_nat, &hf_ip_fragments, &hf_icmp,
-        &hf_tls_offered, &hf_tls_chosen,
+        &hf_tls_offered, &hf_tls_chosen, &hf_dec_notify, &hf_ts_i, &hf_ts_r, &hf_p2_proposal, &hf_p2_spi, &hf_p2_pfs, &hf_child_sa, &hf_del, &hf_dpd, &hf_dpd_seq, &hf_xauth, &hf_cfg_address, &hf_cfg_split, &hf_identity, &hf_inner, &hf_esp_ts,
     };
     static header_field_info *hfi[G_N_ELEMENTS(hfs)], *ev_hfi[G_N_ELEMENTS(ev_hfs)];
 
@@ -426,6 +490,30 @@ static void add_string(proto_tree *t, tvbuff_t *tvb, int hf, const char *s)
 {
     if (s != NULL)
         add_generated(proto_tree_add_string(t, hf, tvb, 0, 0, s));
+}
+
+/* What the frame shows once Wireshark decrypted it with the user's keys. */
+static void add_decrypted(proto_tree *t, tvbuff_t *tvb, const qvpn_evid *e)
+{
+    add_string(t, tvb, hf_dec_notify, e->dec_notify);
+    add_string(t, tvb, hf_identity, e->identity);
+    add_string(t, tvb, hf_ts_i, e->ts_i);
+    add_string(t, tvb, hf_ts_r, e->ts_r);
+    add_string(t, tvb, hf_p2_proposal, e->p2_proposal);
+    if (e->has_p2_spi)
+        add_generated(proto_tree_add_uint(t, hf_p2_spi, tvb, 0, 0, e->p2_spi));
+    if (e->p2_pfs)
+        add_generated(proto_tree_add_uint(t, hf_p2_pfs, tvb, 0, 0, e->p2_pfs));
+    add_string(t, tvb, hf_child_sa, e->child_sa);
+    add_string(t, tvb, hf_del, e->del);
+    add_string(t, tvb, hf_dpd, e->dpd);
+    if (e->has_dpd_seq)
+        add_generated(proto_tree_add_uint(t, hf_dpd_seq, tvb, 0, 0, e->dpd_seq));
+    add_string(t, tvb, hf_xauth, e->xauth);
+    add_string(t, tvb, hf_cfg_address, e->cfg_address);
+    add_string(t, tvb, hf_cfg_split, e->cfg_split);
+    add_string(t, tvb, hf_inner, e->inner);
+    add_string(t, tvb, hf_esp_ts, e->esp_ts);
 }
 
 /* What the frame shows in the clear (qvpn_evid). */
@@ -449,6 +537,8 @@ static void add_evidence(proto_tree *t, tvbuff_t *tvb, const qvpn_verdict *v)
     add_string(t, tvb, hf_icmp, e->icmp);
     add_string(t, tvb, hf_tls_offered, e->tls_offered);
     add_string(t, tvb, hf_tls_chosen, e->tls_chosen);
+    if (e->decrypted)
+        add_decrypted(t, tvb, e);
 }
 
 void qvpn_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qvpn_verdict *v)
@@ -489,7 +579,8 @@ void qvpn_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qvpn
     if (v->time_to_tunnel_ns >= 0)
         add_time(t, tvb, hf_time_to_tunnel, v->time_to_tunnel_ns);
     add_frame(t, tvb, hf_retransmission_of, v->retrans_of);
-    uint8_t evidence = qvpn_findings_evidence(v->findings);
+    uint8_t evidence = v->findings && v->ev && v->ev->diag_decrypted
+                       ? QVPN_EVIDENCE_DECRYPTED : qvpn_findings_evidence(v->findings);
     if (evidence != QVPN_EVIDENCE_NONE)
         add_generated(proto_tree_add_uint(t, hf_evidence, tvb, 0, 0, evidence));
     if (v->ev != NULL)

@@ -33,6 +33,8 @@ typedef struct qvpn_ctx {
     qvpn_verdict         *answer;     /* request whose response_in this frame fills */
     bool                  repeats_last; /* IKE: the same message as its SA's previous frame */
     struct qvpn_ev_store *evs;        /* the engine's evidence storage */
+    const struct qvpn_ike_inner *inner; /* what the decrypted IKE bytes hold, or NULL
+                                         (obs->ike.decrypted_ok says it was read) */
     bool                  has_ev;     /* ev holds this frame's evidence: kept with the
                                          verdict (qvpn_ev_store_keep) */
     qvpn_evid             ev;         /* last: not cleared per frame (qvpn_evidence.c

@@ -15,12 +15,13 @@
 #include "qvpn_engine.h"
 #include "qvpn_evidence.h"
 #include "qvpn_facts.h"
+#include "qvpn_keys.h"
 #include "qvpn_session.h"
 #include "qvpn_trackers.h"
 
 #define QVPN_BLOCK 4096
 #define NS_PER_S   G_GINT64_CONSTANT(1000000000)
-#define QVPN_TS_MAX ((G_GINT64_CONSTANT(1) << 62) - 1)
+#define QVPN_TIME_LIMIT ((G_GINT64_CONSTANT(1) << 62) - 1)
 
 struct qvpn_engine {
     qvpn_config       cfg;
@@ -82,7 +83,7 @@ void qvpn_engine_free(qvpn_engine *eng)
 
 static int64_t clamp_ts(int64_t ns)
 {
-    return ns > QVPN_TS_MAX ? QVPN_TS_MAX : ns < -QVPN_TS_MAX ? -QVPN_TS_MAX : ns;
+    return ns > QVPN_TIME_LIMIT ? QVPN_TIME_LIMIT : ns < -QVPN_TIME_LIMIT ? -QVPN_TIME_LIMIT : ns;
 }
 
 static qvpn_verdict *verdict_alloc(qvpn_engine *eng)
@@ -172,14 +173,24 @@ const qvpn_verdict *qvpn_engine_feed(qvpn_engine *eng, const qvpn_obs *obs)
         return NULL;
     /* Timestamps are clamped to +-146 years around the epoch (pcapng allows any
      * 64-bit time), so that the difference of any two never overflows. */
-    if (obs->ts_ns > QVPN_TS_MAX || obs->ts_ns < -QVPN_TS_MAX ||
-        obs->rel_ts_ns > QVPN_TS_MAX || obs->rel_ts_ns < -QVPN_TS_MAX) {
+    if (obs->ts_ns > QVPN_TIME_LIMIT || obs->ts_ns < -QVPN_TIME_LIMIT ||
+        obs->rel_ts_ns > QVPN_TIME_LIMIT || obs->rel_ts_ns < -QVPN_TIME_LIMIT) {
         clamped = *obs;
         clamped.ts_ns = clamp_ts(obs->ts_ns);
         clamped.rel_ts_ns = clamp_ts(obs->rel_ts_ns);
         obs = &clamped;
     }
+    /* With keys: what the encrypted message holds joins its notifications and payloads
+     * before any rule reads them (qvpn_keys.h). */
+    qvpn_obs decrypted;
+    qvpn_ike_inner inner;
+    bool has_inner = obs->ike.present && obs->ike.decrypted.len > 0 &&
+                     qvpn_keys_merge(obs, &decrypted, &inner);
+    if (has_inner)
+        obs = &decrypted;
     ctx_init(&c, eng, obs);
+    if (has_inner)
+        c.inner = &inner;
     bool handled = dispatch(eng, &c);
 
     if (!c.sess) {

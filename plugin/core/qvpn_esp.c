@@ -10,6 +10,7 @@
  */
 #include "qvpn_addr.h"
 #include "qvpn_evidence.h"
+#include "qvpn_keys.h"
 #include "qvpn_session.h"
 #include "qvpn_trackers.h"
 
@@ -70,6 +71,7 @@ bool qvpn_esp_feed(qvpn_ctx *c)
     count_direction(c, s);
     check_one_way(c, s);
     qvpn_evidence_esp(c);
+    qvpn_keys_esp(c);
     c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }

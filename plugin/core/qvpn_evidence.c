@@ -100,6 +100,13 @@ const qvpn_evid *qvpn_ev_store_keep(qvpn_ev_store *st, const qvpn_evid *ev)
     return &blk[st->used++];
 }
 
+static const char *intern(qvpn_ctx *c, const char *text);
+
+const char *qvpn_ev_intern(qvpn_ctx *c, const char *text)
+{
+    return intern(c, text);
+}
+
 static const char *intern(qvpn_ctx *c, const char *text)
 {
     qvpn_ev_store *st = c->evs;
@@ -122,6 +129,11 @@ static qvpn_evid *ev_get(qvpn_ctx *c)
         c->has_ev = true;
     }
     return &c->ev;
+}
+
+qvpn_evid *qvpn_ev_frame(qvpn_ctx *c)
+{
+    return ev_get(c);
 }
 
 /* Read access: a frame without evidence reads zeros. */

@@ -23,6 +23,12 @@ qvpn_ev_store   *qvpn_ev_store_new(void);
 void             qvpn_ev_store_free(qvpn_ev_store *st);
 const qvpn_evid *qvpn_ev_store_keep(qvpn_ev_store *st, const qvpn_evid *ev);
 
+/* The frame's evidence, zeroed on first use and kept with its verdict; a string
+ * interned for the capture's lifetime (NULL when empty or past the budget).  For
+ * qvpn_keys.c, which adds what decrypted bytes show. */
+qvpn_evid  *qvpn_ev_frame(qvpn_ctx *c);
+const char *qvpn_ev_intern(qvpn_ctx *c, const char *text);
+
 /* An IKE message of the session (after its tracker placed it): proposals, Vendor
  * IDs, NAT-D, notify data, the ports it used. */
 void qvpn_evidence_ike(qvpn_ctx *c);

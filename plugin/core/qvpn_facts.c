@@ -81,9 +81,56 @@ static void count_esp(qvpn_facts *f, const qvpn_rec *r)
     }
 }
 
+/* A string into a short list of distinct ones (interned: equal text, equal pointer
+ * mostly; compared by text to be sure). */
+static void add_distinct(const char **list, const char *s)
+{
+    if (s == NULL)
+        return;
+    for (unsigned i = 0; i < QVPN_FACTS_LIST; i++) {
+        if (list[i] == NULL) {
+            list[i] = s;
+            return;
+        }
+        if (list[i] == s || strcmp(list[i], s) == 0)
+            return;
+    }
+}
+
+static void add_decrypted(qvpn_facts *f, const qvpn_verdict *v)
+{
+    const qvpn_evid *e = v->ev;
+    f->decrypted = true;
+    add_distinct(f->notify_dec, e->dec_notify);
+    if (v->ike_msg == QVPN_IKE_MSG_QM1 || v->ike_msg == QVPN_IKE_MSG_V2_REQUEST)
+        add_distinct(f->ts, e->ts_pair);    /* what was asked */
+    if (e->child_sa && f->n_child < QVPN_FACTS_LIST) {
+        qvpn_child_fact *ch = &f->child[f->n_child++];
+        ch->spi_i = e->child_spi_i;
+        ch->spi_r = e->child_spi_r;
+        ch->text = e->child_sa;
+    }
+    if (e->del)
+        add_distinct(f->deletes, e->del);
+    if (e->dpd)
+        f->dpd++;
+    if (e->xauth && (f->xauth == NULL || strcmp(e->xauth, "requested") != 0))
+        f->xauth = e->xauth;
+    if (e->cfg_address)
+        f->cfg_address = e->cfg_address;
+    if (e->cfg_split)
+        f->cfg_split = e->cfg_split;
+    if (e->inner)
+        *(v->from_client ? &f->inner_out : &f->inner_in) += 1;
+    if (v->findings & BIT(QVPN_FINDING_IKE_NOTIFY))
+        f->notify_decrypted = e->diag_decrypted;
+}
+
 static void add_evidence(qvpn_facts *f, const qvpn_verdict *v)
 {
     const qvpn_evid *e = v->ev;
+    if (e->decrypted)
+        add_decrypted(f, v);
     if (e->offered && !f->offered)
         f->offered = e->offered;
     if (e->chosen)
@@ -127,8 +174,9 @@ void qvpn_facts_add(qvpn_facts *f, const qvpn_rec *r)
             f->alert_desc = v->alert_desc;
             f->alert_from_client = v->from_client;
         }
-        if (v->findings & BIT(QVPN_FINDING_IKE_REFUSED))
-            f->refused_msg = v->refused_msg;
+        if (v->findings & (BIT(QVPN_FINDING_IKE_REFUSED) | BIT(QVPN_FINDING_IKE_NOTIFY)))
+            if (v->refused_msg)
+                f->refused_msg = v->refused_msg;
         if ((v->findings & STALLS) &&
             v->gap_ns > f->stall_span_ns)
             f->stall_span_ns = v->gap_ns;
@@ -338,6 +386,46 @@ static void icmp_suffix(const qvpn_facts *f, char *buf, size_t len)
         append(buf, len, "; ICMP %.200s", f->icmp);
 }
 
+/* A refusal read from decrypted bytes: the notify, what it answered, the selectors
+ * asked for. */
+static void refused_decrypted(const qvpn_facts *f, char *buf, size_t len)
+{
+    uint16_t n = f->notify_type;
+    snprintf(buf, len, "refused by peer: %s (decrypted)", qvpn_notify_name(f->ike_version, n));
+    if (f->refused_msg == QVPN_IKE_MSG_MM5) {
+        bool psk = f->ike_version == 1 && (n == 16 || n == 23 || n == 24);
+        append(buf, len, " answering MM5%s", psk ? ": pre-shared keys differ" : "");
+    } else if (f->refused_msg == QVPN_IKE_MSG_QM1) {
+        append(buf, len, " in Quick Mode%s", "");
+    }
+    if (f->ts[0] && (f->refused_msg == QVPN_IKE_MSG_QM1 || f->ike_version == 2))
+        append(buf, len, "; asked %.200s", f->ts[0]);
+    if (n == 14 && f->offered && f->refused_msg != QVPN_IKE_MSG_QM1 && !f->ts[0])
+        append(buf, len, " (offered: %.200s)", f->offered);
+}
+
+/* What the decrypted inner traffic says about a tunnel. */
+static void inner_suffix(const qvpn_facts *f, char *buf, size_t len)
+{
+    if (has(f, QVPN_FINDING_INNER_NO_REPLY))
+        append(buf, len, "; inner requests get no reply (decrypted)%s",
+               ": routing or NAT behind the gateway?");
+    else if (f->inner_out && f->inner_in)
+        append(buf, len, "; tunnel passes traffic both ways (decrypted)%s", "");
+}
+
+/* The Delete that ended the tunnel: the IKE SA's, else the latest. */
+static const char *ending_delete(const qvpn_facts *f)
+{
+    const char *last = NULL;
+    for (unsigned i = 0; i < QVPN_FACTS_LIST && f->deletes[i]; i++) {
+        if (strncmp(f->deletes[i], "IKE SA", 6) == 0)
+            return f->deletes[i];
+        last = f->deletes[i];
+    }
+    return last;
+}
+
 static void verdict_core(const qvpn_facts *f, int64_t end, char *buf, size_t len);
 
 void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
@@ -345,6 +433,10 @@ void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
     if (!buf || len == 0)
         return;
     verdict_core(f, end, buf, len);
+    if (f->decrypted && f->had_esp)
+        inner_suffix(f, buf, len);
+    if (f->decrypted && f->last_phase == QVPN_PHASE_TEARDOWN && f->deletes[0])
+        append(buf, len, "; ended by Delete %.200s (decrypted)", ending_delete(f));
     icmp_suffix(f, buf, len);
 }
 
@@ -368,6 +460,11 @@ static void verdict_core(const qvpn_facts *f, int64_t end, char *buf, size_t len
     } else if (f->sa_agreed && p1_reached(f->ike_state)) {
         snprintf(buf, len, "IPsec SAs agreed, no ESP seen (no traffic, or ESP not captured)%s",
                  has(f, QVPN_FINDING_IKE_REFUSED) ? "; a later CREATE_CHILD_SA was refused" : "");
+    } else if (has(f, QVPN_FINDING_XAUTH_FAILED)) {
+        snprintf(buf, len, "XAUTH refused (decrypted): the gateway failed the user's "
+                           "name or password");
+    } else if (has(f, QVPN_FINDING_IKE_NOTIFY) && f->notify_decrypted) {
+        refused_decrypted(f, buf, len);
     } else if (has(f, QVPN_FINDING_IKE_AUTH_FAILED)) {
         snprintf(buf, len, "IKE_AUTH refused: authentication failed?");
     } else if (has(f, QVPN_FINDING_IKE_REFUSED)) {

@@ -49,6 +49,14 @@ typedef struct qvpn_spi_count {
     uint32_t packets;
 } qvpn_spi_count;
 
+#define QVPN_FACTS_LIST 4
+
+/* A child SA as the facts keep it: its SPIs and networks. */
+typedef struct qvpn_child_fact {
+    uint32_t    spi_i, spi_r;
+    const char *text;           /* "0x../0x.. I <-> R" */
+} qvpn_child_fact;
+
 typedef struct qvpn_facts {
     int64_t        stall_ns;        /* the stall timeout: IKE silence this long until the
                                        capture ends is a stall, not the capture's end */
@@ -92,6 +100,18 @@ typedef struct qvpn_facts {
     uint32_t       ip_fragmented;   /* IKE messages that came in IP fragments */
     const char    *icmp;            /* the first ICMP error quoting the session */
     const char    *tls_offered, *tls_chosen;
+    /* Read from what Wireshark decrypted with the user's keys (qvpn_keys.c). */
+    bool           decrypted;       /* some frame was */
+    bool           notify_decrypted; /* notify_type was read from decrypted bytes */
+    const char    *notify_dec[QVPN_FACTS_LIST];  /* notifications' names, distinct */
+    const char    *ts[QVPN_FACTS_LIST];          /* selectors asked, "I <-> R", distinct */
+    qvpn_child_fact child[QVPN_FACTS_LIST];      /* child SAs created */
+    uint8_t        n_child;
+    const char    *deletes[QVPN_FACTS_LIST];     /* Deletes, in order */
+    uint32_t       dpd;             /* DPD / liveness messages */
+    const char    *xauth;           /* "OK", "FAIL" (the latest status), or "requested" */
+    const char    *cfg_address, *cfg_split;
+    uint32_t       inner_out, inner_in; /* decrypted inner packets each way */
 } qvpn_facts;
 
 void qvpn_facts_init(qvpn_facts *f, int64_t stall_timeout_ns);

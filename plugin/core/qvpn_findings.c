@@ -249,6 +249,18 @@ static void describe_ike_notify(const qvpn_verdict *v, char *obs, size_t ol, cha
         snprintf(inf, il, "the gateway's policy matches none of the offered suites");
         return;
     }
+    if (v->ev && v->ev->diag_decrypted) {
+        /* Read with the user's keys: the selectors asked for are the usual story. */
+        if (v->ev->ts_i || v->ev->ts_r)
+            snprintf(obs, ol, "decrypted notify %s (%u) from the %s; asked %.60s <-> %.60s",
+                     qvpn_notify_name(ike_version(v), v->notify_type), v->notify_type, side(v),
+                     v->ev->ts_i ? v->ev->ts_i : "?", v->ev->ts_r ? v->ev->ts_r : "?");
+        else
+            snprintf(obs, ol, "decrypted notify %s (%u) from the %s",
+                     qvpn_notify_name(ike_version(v), v->notify_type), v->notify_type, side(v));
+        snprintf(inf, il, "%s", notify_meaning(v, ike_version(v), v->notify_type));
+        return;
+    }
     snprintf(obs, ol, "cleartext notify %s (%u) from the %s",
              qvpn_notify_name(ike_version(v), v->notify_type), v->notify_type, side(v));
     snprintf(inf, il, "%s", notify_meaning(v, ike_version(v), v->notify_type));
@@ -455,6 +467,38 @@ static void describe_icmp_error(const qvpn_verdict *v, char *obs, size_t ol,
         snprintf(inf, il, "the packet exceeds the path MTU");
     else
         snprintf(inf, il, "the path or the peer rejects this traffic");
+}
+
+static void describe_sa_deleted(const qvpn_verdict *v, char *obs, size_t ol, char *inf,
+                                size_t il)
+{
+    const char *del = v->ev && v->ev->del ? v->ev->del : "an SA";
+    snprintf(obs, ol, "decrypted Delete: %.160s", del);
+    if (strstr(del, "rekeyed"))
+        snprintf(inf, il, "the old IPsec SAs of a rekey are removed: the tunnel goes on");
+    else if (strncmp(del, "IKE SA", 6) == 0)
+        snprintf(inf, il, "the %s ends the IKE SA: an orderly teardown (logout, idle "
+                          "timeout, or a restart of that side)", side(v));
+    else
+        snprintf(inf, il, "the %s removes IPsec SAs no newer SA replaces: the tunnel ends",
+                 side(v));
+}
+
+static void describe_xauth_failed(const qvpn_verdict *v, char *obs, size_t ol, char *inf,
+                                  size_t il)
+{
+    snprintf(obs, ol, "decrypted XAUTH-STATUS FAIL from the %s", side(v));
+    snprintf(inf, il, "the user name or password was refused: check the account on the "
+                      "gateway (or its RADIUS/LDAP server)");
+}
+
+static void describe_inner_no_reply(const qvpn_verdict *v, char *obs, size_t ol, char *inf,
+                                    size_t il)
+{
+    snprintf(obs, ol, "%u requests inside the tunnel over %.1f s (e.g. %.80s), nothing back",
+             v->esp_count, secs(v->gap_ns), v->ev && v->ev->inner ? v->ev->inner : "?");
+    snprintf(inf, il, "the tunnel carries them, no reply comes: routing or NAT behind the "
+                      "gateway, or the host is down");
 }
 
 static void describe_tls_legacy_hello(const qvpn_verdict *v, char *obs, size_t ol,

@@ -51,7 +51,10 @@ typedef enum { QVPN_SEV_CHAT, QVPN_SEV_NOTE, QVPN_SEV_WARN, QVPN_SEV_ERROR } qvp
     X(FRAGMENTS_LOST,     fragments_lost,     "IP fragments lost?",               SEQUENCE,      WARN, INFERRED) \
     X(ESP_FRAGMENTED,     esp_fragmented,     "ESP IP-fragmented",                SEQUENCE,      NOTE, CLEARTEXT) \
     X(ICMP_ERROR,         icmp_error,         "ICMP error for the VPN",           RESPONSE_CODE, WARN, CLEARTEXT) \
-    X(TLS_LEGACY_HELLO,   tls_legacy_hello,   "Legacy TLS ClientHello",           SECURITY,      NOTE, CLEARTEXT)
+    X(TLS_LEGACY_HELLO,   tls_legacy_hello,   "Legacy TLS ClientHello",           SECURITY,      NOTE, CLEARTEXT) \
+    X(SA_DELETED,         sa_deleted,         "SA deleted (decrypted)",           SEQUENCE,      CHAT, DECRYPTED) \
+    X(XAUTH_FAILED,       xauth_failed,       "XAUTH refused (decrypted)",        RESPONSE_CODE, WARN, DECRYPTED) \
+    X(INNER_NO_REPLY,     inner_no_reply,     "Tunnel: inner requests unanswered", SEQUENCE,     WARN, DECRYPTED)
 
 #define QVPN_FINDING_ENUM_(id, abbrev, title, group, sev, evid) QVPN_FINDING_##id,
 typedef enum {

@@ -14,6 +14,7 @@
 #include "qvpn_addr.h"
 #include "qvpn_evidence.h"
 #include "qvpn_ike_state.h"
+#include "qvpn_keys.h"
 #include "qvpn_session.h"
 #include "qvpn_trackers.h"
 
@@ -406,6 +407,8 @@ static void v1_quick(qvpn_ctx *c, qvpn_ike_sa *sa)
  * but only after phase 1 and not this soon after a Quick Mode request. */
 #define REFUSAL_WINDOW_NS ((int64_t)5000000000)
 
+static bool has_error_notify(const qvpn_ike_obs *k);
+
 static void v1_refusal(qvpn_ctx *c, qvpn_ike_sa *sa)
 {
     const qvpn_obs *o = c->obs;
@@ -427,6 +430,9 @@ static void v1_refusal(qvpn_ctx *c, qvpn_ike_sa *sa)
         }
     }
     if (req == NULL || sa->refused == msg)
+        return;
+    /* With keys the message says what it is: a DPD or a status notify refuses nothing. */
+    if (o->ike.decrypted_ok && !has_error_notify(&o->ike))
         return;
     sa->refused = msg;
     qvpn_finding_set(c, QVPN_FINDING_IKE_REFUSED);
@@ -516,6 +522,7 @@ static bool has_notify(const qvpn_ike_obs *k, uint16_t type)
 #define V2_AUTH_MIN_LEN 120
 #define V2_PL_NOTIFY 41
 #define V2_PL_EAP 48
+#define V2_PL_AUTH 39
 #define V2_N_INVALID_KE 17
 #define V2_N_COOKIE 16390
 #define V2_N_REDIRECT 16407
@@ -600,8 +607,13 @@ static void v2_response(qvpn_ctx *c, qvpn_ike_sa *sa, qvpn_exch *ex, bool known)
         c->v.notify_type = has_notify(&o->ike, V2_N_COOKIE) ? V2_N_COOKIE : V2_N_INVALID_KE;
         return;
     }
-    if (has_error_notify(&o->ike))
+    if (has_error_notify(&o->ike)) {
+        /* Decrypted: an IKE_AUTH response with AUTH and a child SA error (TS_UNACCEPTABLE,
+         * NO_PROPOSAL_CHOSEN, ...) set up the IKE SA and refused only the child SA. */
+        if (exch == QVPN_IKE_EXCH_AUTH && (o->ike.payloads & BIT64(V2_PL_AUTH)))
+            sa_event(c, sa, QVPN_IKE_EV_V2_AUTH_RESP);
         return;
+    }
     if (exch == QVPN_IKE_EXCH_SA_INIT) {
         sa_event(c, sa, QVPN_IKE_EV_V2_INIT_RESP);
         c->sess->p1_progress_ts = o->ts_ns;
@@ -675,6 +687,9 @@ static bool info_ends_tunnel(qvpn_ctx *c, qvpn_ike_sa *sa)
 {
     const qvpn_ike_obs *k = &c->obs->ike;
     bool existed = c->sess->esp_seen || c->sess->sa_agreed;
+    int decrypted = qvpn_keys_ends_tunnel(c);     /* with keys: what the message says */
+    if (decrypted >= 0)
+        return existed && decrypted == 1;
     if (k->exch == QVPN_IKE_EXCH_INFO_V1) {
         if (k->payloads & BIT64(QVPN_IKE_PL_DELETE))
             return existed;
@@ -751,6 +766,7 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
     qvpn_sess *s = sa->sess;
     if (c->v.sa_agreed)
         s->sa_agreed = true;
+    qvpn_keys_ike(c);                   /* child SAs and deletes, before the teardown */
     if (info_ends_tunnel(c, sa))
         qvpn_session_teardown(c);
     else if (c->v.ike_msg == QVPN_IKE_MSG_QM1 || (o->ike.exch == QVPN_IKE_EXCH_CHILD_SA && v2))
@@ -763,6 +779,7 @@ bool qvpn_ike_feed(qvpn_ike_tracker *t, qvpn_ctx *c)
     if (c->v.sa_agreed)
         s->sa_agreed = true;
     check_notify(c);
+    qvpn_keys_refusal(c);
     qvpn_evidence_ike(c);
     c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;

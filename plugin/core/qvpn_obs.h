@@ -137,6 +137,11 @@ typedef struct qvpn_ike_obs {
                                Wireshark calls it malformed, qvpn leaves it out */
     qvpn_span msg;          /* the message, header included, as captured (or as
                                Wireshark reassembled it from IP fragments) */
+    qvpn_span decrypted;    /* what Wireshark decrypted with the user's keys (data source
+                               "Decrypted IKE" / "Decrypted Data"; qvpn_decrypted.h) */
+    /* Set by the engine, not the glue, once it read `decrypted`: */
+    bool     decrypted_ok;  /* its payloads were read: notify[] and payloads include them */
+    uint8_t  notify_dec;    /* bit i: notify[i] was read from the decrypted bytes */
 } qvpn_ike_obs;
 
 typedef struct qvpn_esp_obs {
@@ -145,6 +150,8 @@ typedef struct qvpn_esp_obs {
     uint32_t seq;           /* esp.sequence */
     bool     udp_encap;     /* ESP in UDP 4500 (RFC 3948) */
     bool     ah;            /* AH (IP 51, RFC 4302) rather than ESP: ah.spi, ah.sequence */
+    qvpn_span inner;        /* the packet ESP carries, when Wireshark decrypted it with
+                               the user's esp_sa keys (its first IP item after ESP) */
 } qvpn_esp_obs;
 
 typedef struct qvpn_obs {

@@ -10,6 +10,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* An IPsec SA pair a phase-2 exchange created, as the decrypted payloads show it
+ * (qvpn_keys.c): IKEv1 Quick Mode, IKEv2 IKE_AUTH / CREATE_CHILD_SA. */
+typedef struct qvpn_child_sa {
+    uint32_t    msgid;            /* of the exchange */
+    uint32_t    spi_i, spi_r;     /* the request's SPI (initiator's inbound), the response's */
+    const char *ts;               /* "I <-> R": the request's selectors, the response's
+                                     once answered (it may narrow them); interned */
+    int64_t     done_ts;          /* answered with an SA; 0 while not */
+    bool        deleted;          /* a Delete named one of its SPIs */
+    uint8_t     shown;            /* ESP labelled with its networks: 1 spi_i, 2 spi_r */
+} qvpn_child_sa;
+
+#define QVPN_CHILD_MAX 8
+
 /* What a session has shown so far (written by qvpn_evidence.c only). */
 typedef struct qvpn_sess_ev {
     const char *offer;            /* the latest phase-1 offer, interned */
@@ -24,6 +38,14 @@ typedef struct qvpn_sess_ev {
     uint16_t    client_natt_port; /* the client's source port on UDP 4500 */
     bool        frag_client, frag_gateway;  /* IKE fragmentation announced by each */
     bool        raw_esp_reported, esp_frag_reported, tls_legacy_reported;
+    /* With keys (qvpn_keys.c): */
+    qvpn_child_sa child[QVPN_CHILD_MAX];  /* the latest ones; the oldest are dropped */
+    uint8_t     n_child;
+    uint32_t    inner_requests;   /* decrypted inner requests from the client's side ... */
+    int64_t     inner_first_req_ts;
+    uint32_t    inner_from_gw;    /* ... inner packets from the gateway's side */
+    uint16_t    inner_shown[2];   /* inner packets labelled, per direction (bounded) */
+    bool        inner_reported;
 } qvpn_sess_ev;
 
 #endif /* QVPN_SESS_EV_H */

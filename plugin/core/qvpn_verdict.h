@@ -77,6 +77,27 @@ typedef struct qvpn_evid {
     bool        nat_seen;       /* NAT-D payloads were checked on this frame */
     bool        tls_legacy;     /* the ClientHello offers legacy TLS only */
     uint8_t     ip_frags;       /* the message came in this many IP fragments */
+    /* Read from what Wireshark decrypted with the user's keys (qvpn_keys.c): */
+    const char *dec_notify;     /* the notifications' names, ", " */
+    const char *ts_i, *ts_r;    /* phase-2 selectors: initiator's, responder's */
+    const char *ts_pair;        /* both: "I <-> R" */
+    const char *p2_proposal;    /* phase-2 suites */
+    const char *del;            /* a Delete: "ESP 0x..., 0x..." / "IKE SA" */
+    const char *dpd;            /* "R-U-THERE", "R-U-THERE-ACK", "liveness check" */
+    const char *xauth;          /* "requested", "OK", "FAIL" */
+    const char *cfg_address;    /* Mode Config / CP address assigned */
+    const char *cfg_split;      /* split networks */
+    const char *identity;       /* IKEv1 IDii/IDir, IKEv2 IDi/IDr */
+    const char *inner;          /* decrypted ESP: the packet it carries */
+    const char *esp_ts;         /* ESP: the networks of its SA */
+    const char *child_sa;       /* the frame completing a child SA: "0x../0x.. I <-> R" */
+    uint32_t    p2_spi;         /* the first phase-2 proposal's SPI */
+    uint32_t    child_spi_i, child_spi_r; /* of child_sa */
+    uint32_t    dpd_seq;
+    uint16_t    p2_pfs;
+    bool        has_p2_spi, has_dpd_seq;
+    bool        decrypted;      /* something above was read */
+    bool        diag_decrypted; /* the frame's diagnosis was read from decrypted bytes */
 } qvpn_evid;
 
 /* The per-frame result; numbers are 0 / -1 when not applicable. */

@@ -390,6 +390,92 @@ static void evidence_item(GString *out, bool *any, const char *label, const char
     *any = true;
 }
 
+/* A short list of strings as one line's value, "; "-joined. */
+static void list_item(GString *out, bool *any, const char *label, const char *const *list,
+                      size_t n)
+{
+    GString *v = g_string_new(NULL);
+    for (size_t i = 0; i < n && list[i]; i++)
+        g_string_append_printf(v, "%s%s", i ? "; " : "", list[i]);
+    evidence_item(out, any, label, v->len ? v->str : NULL);
+    g_string_free(v, TRUE);
+}
+
+static const char *inner_str(const qvpn_facts *f)
+{
+    if (f->findings & (1u << QVPN_FINDING_INNER_NO_REPLY))
+        return "requests unanswered";
+    if (f->inner_out && f->inner_in)
+        return "both ways";
+    if (f->inner_out || f->inner_in)
+        return "one way";
+    return NULL;
+}
+
+/* What the keys showed (qvpn_keys.c), only when some frame was decrypted: without
+ * keys the output is what it was. */
+static void decrypted_lines(GString *out, bool *any, const qvpn_facts *f)
+{
+    const char *children[QVPN_FACTS_LIST] = { NULL };
+    char dpd[32];
+    for (unsigned i = 0; i < f->n_child; i++)
+        children[i] = f->child[i].text;
+    list_item(out, any, "decrypted notifications", f->notify_dec, QVPN_FACTS_LIST);
+    list_item(out, any, "phase 2 asked", f->ts, QVPN_FACTS_LIST);
+    list_item(out, any, "child SAs", children, QVPN_FACTS_LIST);
+    list_item(out, any, "deletes", f->deletes, QVPN_FACTS_LIST);
+    if (f->dpd) {
+        g_snprintf(dpd, sizeof(dpd), "%u messages", f->dpd);
+        evidence_item(out, any, "DPD", dpd);
+    }
+    evidence_item(out, any, "XAUTH", f->xauth);
+    evidence_item(out, any, "assigned address", f->cfg_address);
+    evidence_item(out, any, "split networks", f->cfg_split);
+    evidence_item(out, any, "inside the tunnel", inner_str(f));
+}
+
+static void json_list(GString *out, const char *key, const char *const *list, size_t n)
+{
+    g_string_append_printf(out, ", \"%s\": [", key);
+    for (size_t i = 0; i < n && list[i]; i++) {
+        if (i)
+            g_string_append(out, ", ");
+        json_str(out, list[i]);
+    }
+    g_string_append_c(out, ']');
+}
+
+static void decrypted_json(GString *out, const qvpn_facts *f)
+{
+    const char *children[QVPN_FACTS_LIST] = { NULL };
+    for (unsigned i = 0; i < f->n_child; i++)
+        children[i] = f->child[i].text;
+    g_string_append(out, ", \"decrypted\": true");
+    json_list(out, "notify_decrypted", f->notify_dec, QVPN_FACTS_LIST);
+    json_list(out, "ts", f->ts, QVPN_FACTS_LIST);
+    json_list(out, "child_sas", children, QVPN_FACTS_LIST);
+    json_list(out, "deletes", f->deletes, QVPN_FACTS_LIST);
+    g_string_append_printf(out, ", \"dpd\": %u, \"xauth\": ", f->dpd);
+    json_str(out, f->xauth);
+    g_string_append(out, ", \"cfg_address\": ");
+    json_str(out, f->cfg_address);
+    g_string_append(out, ", \"cfg_split\": ");
+    json_str(out, f->cfg_split);
+    g_string_append(out, ", \"inner\": ");
+    json_str(out, inner_str(f));
+}
+
+/* The networks of an SPI's child SA, when the keys showed it. */
+static const char *spi_networks(const qvpn_facts *f, uint32_t spi)
+{
+    for (unsigned i = 0; i < f->n_child; i++)
+        if (spi == f->child[i].spi_i || spi == f->child[i].spi_r) {
+            const char *t = strchr(f->child[i].text, ' ');
+            return t ? t + 1 : NULL;
+        }
+    return NULL;
+}
+
 /* What the capture showed in the clear, one item a line. */
 static void evidence_lines(GString *out, const qvpn_facts *f)
 {
@@ -413,6 +499,8 @@ static void evidence_lines(GString *out, const qvpn_facts *f)
     evidence_item(out, &any, "ICMP", f->icmp);
     evidence_item(out, &any, "TLS offered", f->tls_offered);
     evidence_item(out, &any, "TLS chosen", f->tls_chosen);
+    if (f->decrypted)
+        decrypted_lines(out, &any, f);
     if (any)
         g_string_append_c(out, '\n');
 }
@@ -507,9 +595,15 @@ static void session_json(GString *out, const qvpn_stats *st, const sess_agg *a)
     for (guint i = 0; i < f->n_spis; i++) {
         const qvpn_spi_count *e = &f->spis[i];
         g_string_append_printf(out, "%s{\"spi\": \"0x%08x\", \"protocol\": \"%s\", "
-                               "\"direction\": \"%s\", \"packets\": %u}",
+                               "\"direction\": \"%s\", \"packets\": %u",
                                i ? ", " : "", e->spi, e->ah ? "AH" : "ESP",
                                e->from_client ? "client->gateway" : "gateway->client", e->packets);
+        const char *nets = f->decrypted ? spi_networks(f, e->spi) : NULL;
+        if (nets) {
+            g_string_append(out, ", \"networks\": ");
+            json_str(out, nets);
+        }
+        g_string_append_c(out, '}');
     }
     g_string_append(out, "], \"expert\": {");
     bool any = false;
@@ -545,6 +639,8 @@ static void session_json(GString *out, const qvpn_stats *st, const sess_agg *a)
     json_str(out, f->tls_offered);
     g_string_append(out, ", \"tls_chosen\": ");
     json_str(out, f->tls_chosen);
+    if (f->decrypted)
+        decrypted_json(out, f);
     g_string_append(out, "}, \"verdict\": ");
     json_str(out, verdict);
     g_string_append_c(out, '}');
