@@ -89,8 +89,9 @@ if(NOT _qvpn_deps)
   message(WARNING "qvpn .deb: could not tell which packages hold libwireshark/libwsutil; "
                   "the package will have no Depends")
 endif()
-# bin/qvpn-check (the CI gate) is a Python 3 script (subprocess's user= needs 3.9); it
-# runs tshark, which the plugin itself does not need: recommended, not required.
+# bin/qvpn-check (the CI gate) and bin/qvpn-keys are Python 3 scripts (qvpn-check: 3.9 for
+# subprocess's user=); qvpn-check runs tshark, which the plugin itself does not need:
+# recommended, not required.
 list(APPEND _qvpn_deps "python3 (>= 3.9)")
 list(JOIN _qvpn_deps ", " QVPN_DEB_DEPENDS)
 message(STATUS "qvpn .deb Depends: ${QVPN_DEB_DEPENDS}")
@@ -113,7 +114,9 @@ small-business routers: it follows each connection through its phases (TLS
 login, IKE policy activation, ESP network verification, teardown), adds
 qvpn.* fields and expert infos saying what went wrong and where, and
 statistics (tshark -z qvpn,sessions, -z qvpn,rtt, Statistics > QuickVPN
-Sessions), and qvpn-check, a gate for CI pipelines (exit status, JUnit XML).
+Sessions), qvpn-check, a gate for CI pipelines (exit status, JUnit XML), and
+qvpn-keys, which turns a strongSwan charon log into Wireshark's IKE/ESP
+decryption tables.
 Built for Wireshark ${Wireshark_MAJOR_MINOR} (${Wireshark_VERSION}).")
 set(CPACK_PACKAGE_CONTACT "${QVPN_DEB_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${QVPN_DEB_MAINTAINER}")
