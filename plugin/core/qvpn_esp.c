@@ -14,9 +14,25 @@
 #include "qvpn_session.h"
 #include "qvpn_trackers.h"
 
+/* With keys: the session whose phase 2 created this SPI (two IKE SAs between the same
+ * peers each keep their own tunnels). */
+static qvpn_sess *spi_owner(qvpn_ctx *c)
+{
+    const qvpn_obs *o = c->obs;
+    qvpn_sess *s = g_hash_table_lookup(c->sessions->by_spi, GUINT_TO_POINTER(o->esp.spi));
+    if (s == NULL)
+        return NULL;
+    bool fwd = qvpn_addr_eq(&o->src, &s->pub.client) && qvpn_addr_eq(&o->dst, &s->pub.gateway);
+    bool rev = qvpn_addr_eq(&o->dst, &s->pub.client) && qvpn_addr_eq(&o->src, &s->pub.gateway);
+    return fwd || rev ? s : NULL;
+}
+
 static qvpn_sess *esp_session(qvpn_ctx *c)
 {
     const qvpn_obs *o = c->obs;
+    qvpn_sess *owner = c->sessions->by_spi ? spi_owner(c) : NULL;
+    if (owner)
+        return owner;
     qvpn_pair *pair = qvpn_peers_pair(c->peers, &o->src, &o->dst, true);
     /* Roles matter only to a new session: spare every packet of a tunnel the lookup. */
     bool src_gw = !(pair && pair->current) && qvpn_peers_is_gateway(c->peers, &o->src);

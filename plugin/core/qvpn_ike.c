@@ -688,9 +688,9 @@ static bool info_ends_tunnel(qvpn_ctx *c, qvpn_ike_sa *sa)
     const qvpn_ike_obs *k = &c->obs->ike;
     bool existed = c->sess->esp_seen || c->sess->sa_agreed;
     int decrypted = qvpn_keys_ends_tunnel(c);     /* with keys: what the message says */
-    if (decrypted >= 0)
-        return existed && decrypted == 1;
     if (k->exch == QVPN_IKE_EXCH_INFO_V1) {
+        if (decrypted >= 0)
+            return existed && decrypted == 1;
         if (k->payloads & BIT64(QVPN_IKE_PL_DELETE))
             return existed;
         if (!(k->flags & QVPN_IKE_FLAG_V1_ENCRYPTED))
@@ -711,7 +711,8 @@ static bool info_ends_tunnel(qvpn_ctx *c, qvpn_ike_sa *sa)
     }
     if (k->sk_inner != V2_PL_DELETE)
         return false;
-    if (sa->child_ts && c->obs->ts_ns - sa->child_ts < REKEY_WINDOW_NS)
+    if (decrypted == 0 ||
+        (decrypted < 0 && sa->child_ts && c->obs->ts_ns - sa->child_ts < REKEY_WINDOW_NS))
         return false;
     if (!response) {
         sa->delete_sent = true;

@@ -175,6 +175,16 @@ static const char *ts_pair(qvpn_ctx *c, const qvpn_ike_inner *in)
     return qvpn_ev_intern(c, both);
 }
 
+/* The session that negotiated an SPI, for its ESP to join (qvpn_esp.c). */
+static void remember_spi(qvpn_ctx *c, uint32_t spi)
+{
+    if (spi == 0)
+        return;
+    if (c->sessions->by_spi == NULL)
+        c->sessions->by_spi = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_insert(c->sessions->by_spi, GUINT_TO_POINTER(spi), c->sess);
+}
+
 static bool is_phase2(const qvpn_obs *o)
 {
     uint8_t x = o->ike.exch;
@@ -222,6 +232,7 @@ static void phase2(qvpn_ctx *c, const qvpn_ike_inner *in, qvpn_evid *e)
         return;
     if (e->ts_pair)
         ch->ts = e->ts_pair;
+    remember_spi(c, in->sa_spi);
     if (is_request(c)) {
         ch->spi_i = in->sa_spi;
         return;

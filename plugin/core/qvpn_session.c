@@ -51,6 +51,8 @@ void qvpn_sessions_free(qvpn_sessions *ss)
     if (!ss)
         return;
     g_ptr_array_free(ss->all, TRUE);
+    if (ss->by_spi)
+        g_hash_table_destroy(ss->by_spi);
     g_free(ss);
 }
 

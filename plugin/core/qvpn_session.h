@@ -60,6 +60,9 @@ typedef struct qvpn_sessions {
     GPtrArray *all;                 /* index id-1 -> qvpn_sess* */
     bool       cap_hit;
     bool       cap_reported;
+    GHashTable *by_spi;             /* k=ESP/AH SPI, v=qvpn_sess* whose child SA it is, as
+                                       the decrypted IKE showed (qvpn_keys.c); NULL
+                                       without keys */
 } qvpn_sessions;
 
 qvpn_sessions *qvpn_sessions_new(void);

@@ -230,6 +230,8 @@ static void read_obs(reader *r, qvpn_obs *o, uint32_t *frame, int64_t *ts)
         k->nat_t = (sel & 1) != 0;
         if (sel & 2)
             read_span(r, &k->msg);
+        if (sel & 4)
+            read_span(r, &k->decrypted);    /* what Wireshark decrypted (keys) */
     }
     if (kind & 0x04) {
         uint8_t sel = u8(r);
@@ -237,6 +239,8 @@ static void read_obs(reader *r, qvpn_obs *o, uint32_t *frame, int64_t *ts)
         o->esp.spi = sel < 0xe0 ? 0x8316d0a3u + (sel & 3) : u32(r);
         o->esp.seq = u32(r);
         o->esp.udp_encap = (sel & 4) != 0;
+        if (sel & 8)
+            read_span(r, &o->esp.inner);    /* the packet a decrypted ESP carries */
     }
     o->nat_keepalive = (kind & 0x08) != 0;
     if (kind & 0x10) {
