@@ -321,8 +321,9 @@ def _tunnel_inner_no_reply(e):
         'Keyed (`.ikev2_decryption_table`, `.esp_sa`). IKEv2 192.0.2.124 to 198.51.100.95: IKE_SA_INIT %d/%d, '
         'IKE_AUTH %d/%d (child SA 192.168.5.0/24 <-> 10.0.0.0/24); then for 25 s the PC 192.168.5.10 sends through '
         'ESP an echo request to 10.0.0.5 every second and a TCP SYN to 10.0.0.5:445 resent after 1, 2, 4, 8 s '
-        '(%d ESP packets client→gateway from %d): none is answered. The gateway\'s ESP (%d packets, %s) carries '
-        'only echo requests of the monitor 10.0.0.50 to 192.168.5.10, which the PC answers.'
+        '(%d ESP packets client→gateway from %d: these 30 requests and 5 echo replies): no request is answered. The '
+        'gateway\'s ESP (%d packets, %s) carries only echo requests of the monitor 10.0.0.50 to 192.168.5.10, which '
+        'the PC answers.'
         % (e.first('s1.sa_init.req'), e.first('s1.sa_init.resp'), e.first('s1.auth.req'), e.first('s1.auth.resp'),
            len(e.f('s1.esp.out')), e.first('s1.esp.out'), len(e.f('s1.esp.in')), lst(e.f('s1.esp.in'))),
         'Without keys: connected (ESP both ways), no Warning. With keys: the requests inside the tunnel get no '
