@@ -16,7 +16,12 @@ QVPN_TRUTH_CASES=a,b (only these cases; the known-wrong list is then checked for
 only); QVPN_TRUTH_VERBOSE=1 (every failed check of every wrong attempt);
 QVPN_TRUTH_EVIDENCE=report|strict|off (issue 14's evidence checks -- `evidence`, `fields`,
 `must_expert`, `evidence_verdict` -- scored apart as "evidence: K/L checks right": report
-only (default), enforced against known_wrong.toml's [evidence_wrong], or not judged).
+only (default), enforced against known_wrong.toml's [evidence_wrong], or not judged);
+QVPN_TRUTH_KEYED=report|strict|off (issue 15: a case whose capture has Wireshark key tables
+beside it -- <capture>.ikev1_decryption_table / .ikev2_decryption_table / .esp_sa -- is judged
+a second time with tshark given those keys, each attempt's `keyed` sub-table replacing its
+same-named keys; scored apart as "truth (keyed): N/M attempts right; evidence a/b": report only
+(default), enforced against known_wrong.toml's [keyed_wrong], or not run).
 """
 import collections
 import concurrent.futures
@@ -68,6 +73,8 @@ VERDICTS = {
     'fragments_lost':        (r'fragment', r'^connected|agreed'),
     'icmp_error':            (r'(?=.*ICMP)(?=.*{icmp})', None),
     'proposal_refused':      (r'(?=.*(refused|not answer|no answer|unanswered|silent))(?=.*offered)', r'^connected'),
+    # issue 15: read from the tunnel's decrypted packets
+    'inner_no_reply':        (r'(?=.*(no repl|unanswered|not answered|no answer))(?=.*(inner|inside|tunnel|behind))', None),
 }
 # State and phase names as the truth files write them (qvpn's value strings of
 # qvpn.ike.state / qvpn.phase today) -> the names qvpn prints, if it renames them.
@@ -90,16 +97,28 @@ ATTEMPT_KEYS = {
     'may_warn', 'note',
     # issue 14 (judged apart: the evidence score, see judge_evidence)
     'evidence', 'fields', 'must_expert', 'evidence_verdict', 'evidence_source', 'icmp',
+    # issue 15: the keys that replace the others in the keyed run (see keyed_attempt)
+    'keyed',
 }
+# keys a `keyed` sub-table may not replace (they say which attempt it is), and the one
+# key that only means something there
+KEYED_FIXED = {'id', 'client', 'gateway', 'roles_known', 'first_frame', 'last_frame', 'frames', 'keyed'}
+KEYED_ONLY = {'evidence_level'}
+EVIDENCE_LEVELS = {'decrypted': r'decrypted'}      # evidence_level -> regex on the verdict text
 # the keys of the session's JSON "evidence" object a truth file may state
 EVIDENCE_KEYS = {
     'offered', 'chosen', 'dh_group', 'client_software', 'gateway_software', 'client_caps', 'gateway_caps',
     'nat', 'ip_fragmented', 'icmp', 'tls_offered', 'tls_chosen',
+    # issue 15 (keyed runs: read from what Wireshark decrypted)
+    'decrypted', 'notify_decrypted', 'ts', 'child_sas', 'deletes', 'dpd', 'xauth', 'cfg_address', 'cfg_split',
+    'inner',
 }
 CASE_KEYS = {'capture', 'source', 'attempts', 'attempt', 'tshark_args', 'note'}
 
 PI_WARN = 0x00600000          # expert severities: Chat 0x200000, Note 0x400000, Warn, Error 0x800000
 KNOWN_WRONG = HERE / 'known_wrong.toml'
+# Wireshark's key tables, as files beside a capture (<capture>.<table>), one UAT row a line
+KEY_TABLES = ('ikev1_decryption_table', 'ikev2_decryption_table', 'esp_sa')
 
 
 def truth_files():
@@ -163,11 +182,12 @@ def flex(text):
 class Run:
     """Everything tshark says about one capture: plain dissection and qvpn's output."""
 
-    def __init__(self, tshark, case):
+    def __init__(self, tshark, case, keys=()):
         self.case = case
         self.capture = repo_path(case['capture'])
         self.cap = tshark.readable(self.capture)
-        self.args = list(case.get('tshark_args', []))
+        # keys: the -o uat:... options of a keyed run (key_args), for qvpn and plain tshark alike
+        self.args = list(case.get('tshark_args', [])) + list(keys)
         self.tshark = tshark
         self._filters = {}
 
@@ -245,6 +265,57 @@ class Run:
             out = self.plain(['-Y', dfilter, '-T', 'fields', '-e', 'frame.number'])
             self._filters[dfilter] = {int(x) for x in out.split()}
         return self._filters[dfilter]
+
+
+def key_rows(capture):
+    """[(table, row), ...] of the key tables beside a capture (contract: issue 15)."""
+    rows = []
+    for table in KEY_TABLES:
+        path = Path('%s.%s' % (capture, table))
+        if path.is_file():
+            for line in path.read_text().splitlines():
+                line = line.strip()
+                if line and not line.startswith('#'):
+                    rows.append((table, line))
+    return rows
+
+
+def key_args(rows):
+    """tshark options giving it these keys: -o uat:<table>:<row> each, and ESP decryption on."""
+    args = []
+    for table, row in rows:
+        args += ['-o', 'uat:%s:%s' % (table, row)]
+    if any(table == 'esp_sa' for table, _ in rows):
+        args += ['-o', 'esp.enable_encryption_decode:TRUE']
+    return args
+
+
+def key_row_problems(where, rows):
+    """A row tshark 4.0 would refuse or crash on: wrong field count, an IKEv2 row without the
+    responder's keys (SK_er; SK_ar unless the integrity algorithm is NONE: AEAD)."""
+    import csv
+    problems = []
+    want = {'ikev1_decryption_table': 2, 'ikev2_decryption_table': 8, 'esp_sa': 8}
+    for table, row in rows:
+        f = next(csv.reader([row]))
+        if len(f) != want[table]:
+            problems.append('%s.%s: %d fields, not %d: %s' % (where, table, len(f), want[table], row[:60]))
+        elif table == 'ikev2_decryption_table' and (not f[3] or (not f[6] and not f[7].startswith('NONE'))):
+            problems.append('%s.%s: a row without the responder\'s keys (tshark 4.0 can crash): %s'
+                            % (where, table, row[:60]))
+    return problems
+
+
+def keyed_attempt(a):
+    """The attempt as the keyed run judges it: its `keyed` sub-table's keys replace the
+    same-named ones (evidence_level only exists there)."""
+    out = {k: v for k, v in a.items() if k != 'keyed'}
+    out.update(a.get('keyed', {}))
+    return out
+
+
+def keyed_case(case):
+    return dict(case, attempt=[keyed_attempt(a) for a in case.get('attempt', [])])
 
 
 def value_names(tshark):
@@ -379,6 +450,9 @@ def judge_case(name, case, run, truth_errors=None, evidence=None):
                 p.append(bad)
             if 'torn_down' in a and bool(re.search(TORN_DOWN, verdict, re.I)) != a['torn_down']:
                 p.append('verdict %r: torn down should be %s' % (verdict, a['torn_down']))
+            level = a.get('evidence_level')
+            if level is not None and not re.search(EVIDENCE_LEVELS.get(level, '$^'), verdict, re.I):
+                p.append('verdict %r: not read from %s data (evidence_level)' % (verdict, level))
             if 'state' in a and s.get('ike_state') != STATE_NAMES.get(a['state'], a['state']):
                 p.append('final IKE state %s, not %s' % (s.get('ike_state'), a['state']))
         universe = at.frames
@@ -597,6 +671,44 @@ def evidence_spec_problems(where, a):
     return problems
 
 
+def keyed_spec_problems(where, a):
+    """An attempt's `keyed` sub-table: a table of attempt keys, none of those that say
+    which attempt it is; evidence_level only there."""
+    problems = []
+    if 'evidence_level' in a:
+        problems.append('%s: evidence_level belongs in [attempt.keyed]' % where)
+    kd = a.get('keyed')
+    if kd is None:
+        return problems
+    if not isinstance(kd, dict):
+        return problems + ['%s: keyed must be a table' % where]
+    for k in kd:
+        if k in KEYED_FIXED:
+            problems.append('%s: keyed.%s cannot be replaced' % (where, k))
+        elif k not in ATTEMPT_KEYS and k not in KEYED_ONLY:
+            problems.append('%s: unknown key keyed.%s' % (where, k))
+    if 'evidence_level' in kd and kd['evidence_level'] not in EVIDENCE_LEVELS:
+        problems.append('%s: keyed.evidence_level %r is not one of %s' % (where, kd['evidence_level'],
+                                                                          sorted(EVIDENCE_LEVELS)))
+    merged = keyed_attempt(a)
+    if merged.get('verdict') not in VERDICTS:
+        problems.append('%s: keyed verdict %r not in the vocabulary' % (where, merged.get('verdict')))
+    for k in DETAILS.get(merged.get('verdict'), ()):
+        if k not in merged:
+            problems.append('%s: keyed verdict %s needs %s' % (where, merged['verdict'], k))
+    problems.extend(evidence_spec_problems(where + ' (keyed)', merged))
+    return problems
+
+
+def keyed_mode():
+    """QVPN_TRUTH_KEYED: 'report' (default: the keyed score is printed, never fails),
+    'strict' (an attempt wrong in the keyed run must be listed in known_wrong.toml's
+    [keyed_wrong]) or 'off' (keyed cases are judged keyless only)."""
+    mode = os.environ.get('QVPN_TRUTH_KEYED', 'report') or 'report'
+    assert mode in ('report', 'strict', 'off'), 'QVPN_TRUTH_KEYED=%s: report, strict or off' % mode
+    return mode
+
+
 def evidence_mode():
     """QVPN_TRUTH_EVIDENCE: 'report' (default: score printed, never fails), 'strict'
     (an attempt whose evidence checks fail must be listed in known_wrong.toml's
@@ -648,6 +760,12 @@ def test_manifest_well_formed():
             if a.get('optional') and (a.get('must_warn') or a.get('state_frames') or a.get('phase_frames')):
                 problems.append('%s: an optional attempt cannot require states, phases or warnings' % where)
             problems.extend(evidence_spec_problems(where, a))
+            problems.extend(keyed_spec_problems(where, a))
+        if 'capture' in case:
+            rows = key_rows(repo_path(case['capture']))
+            problems.extend(key_row_problems(path.stem, rows))
+            if not rows and any('keyed' in a for a in atts):
+                problems.append('%s: [attempt.keyed] but no key table beside %s' % (path.name, case['capture']))
     if not os.environ.get('QVPN_TRUTH_CASES'):
         stems = {p.stem for p in files}
         sys.path.insert(0, str(REPO / 'tests'))
@@ -671,12 +789,24 @@ def test_truth(tshark):
     truth_errors = []
     mode = evidence_mode()
     evidence = [] if mode != 'off' else None
+    kmode = keyed_mode()
+    keyed, keyed_evidence = [], ([] if mode != 'off' else None)
 
     def one(item):
         name, case = item
         run = Run(tshark, case)
         run.load(vn)
-        return judge_case(name, case, run, truth_errors, evidence)
+        res = judge_case(name, case, run, truth_errors, evidence)
+        rows = key_rows(run.capture) if kmode != 'off' else []
+        if rows:
+            # issue 15: the same case again, tshark given the keys beside the capture
+            # (one pass, like the keyless run), each attempt's `keyed` keys replacing its own
+            krun = Run(tshark, case, keys=key_args(rows))
+            krun.load(vn)
+            kerr = []
+            keyed.extend(judge_case(name, keyed_case(case), krun, kerr, keyed_evidence))
+            truth_errors.extend('%s (keyed run)' % e for e in kerr)
+        return res
 
     workers = max(1, min(8, os.cpu_count() or 1))
     with concurrent.futures.ThreadPoolExecutor(workers) as ex:
@@ -684,16 +814,18 @@ def test_truth(tshark):
 
     assert not truth_errors, 'errors in the truth files:\n' + '\n'.join(truth_errors)
 
-    known, known_ev = {}, {}
+    known, known_ev, known_keyed = {}, {}, {}
     if KNOWN_WRONG.exists():
         with open(KNOWN_WRONG, 'rb') as fh:
             kw = tomllib.load(fh)
         known, known_ev = kw.get('known_wrong', {}), kw.get('evidence_wrong', {})
+        known_keyed = kw.get('keyed_wrong', {})
     judged = {k for k, _ in results}
     if os.environ.get('QVPN_TRUTH_CASES'):
         sel = {n for n, _ in cases}
         known = {k: v for k, v in known.items() if k.split('#')[0] in sel}
         known_ev = {k: v for k, v in known_ev.items() if k.split('#')[0] in sel}
+        known_keyed = {k: v for k, v in known_keyed.items() if k.split('#')[0] in sel}
 
     wrong = [(k, p) for k, p in results if p]
     right = [k for k, p in results if not p]
@@ -716,6 +848,11 @@ def test_truth(tshark):
         len(right), len(results), ev_part,
         ', '.join('%s: %s' % (k, known.get(k, p[0])) for k, p in wrong) or 'none')
     print('\n' + line)
+    kwrong = keyed_wrong(keyed, keyed_evidence)
+    if kmode != 'off':
+        kline = keyed_score_line(keyed, keyed_evidence, kwrong, known_keyed)
+        print(kline)
+        line += '\n' + kline
     out = os.environ.get('QVPN_BUILD_DIR')
     if out and Path(out).is_dir():
         (Path(out) / 'truth-score.txt').write_text(line + '\n')
@@ -724,6 +861,8 @@ def test_truth(tshark):
             print('  %s:\n    %s' % (k, '\n    '.join(p)))
         for k, p in ev_wrong.items():
             print('  evidence %s:\n    %s' % (k, '\n    '.join(p)))
+        for k, p in kwrong.items():
+            print('  keyed %s:\n    %s' % (k, '\n    '.join(p)))
 
     msg = []
     for k, p in regressions:
@@ -731,6 +870,15 @@ def test_truth(tshark):
     for k in now_right:
         msg.append('%s now right, remove from known_wrong%s' % (
             k, '' if k in judged else ' (no such attempt any more)'))
+    if kmode == 'strict':
+        kjudged = {k for k, _ in keyed}
+        for k, p in kwrong.items():
+            if k not in known_keyed:
+                msg.append('KEYED REGRESSION %s (not in [keyed_wrong]): %s' % (k, '; '.join(p)))
+        for k in known_keyed:
+            if k not in kwrong:
+                msg.append('%s keyed now right, remove from [keyed_wrong]%s' % (
+                    k, '' if k in kjudged else ' (not judged keyed any more)'))
     if mode == 'strict':
         ev_judged = {k for k, _ in evidence}
         for k, p in ev_wrong.items():
@@ -741,6 +889,29 @@ def test_truth(tshark):
                 msg.append('%s evidence now right, remove from [evidence_wrong]%s' % (
                     k, '' if k in ev_judged else ' (no evidence checks any more)'))
     assert not msg, '\n'.join(msg)
+
+
+def keyed_wrong(keyed, keyed_evidence):
+    """{attempt: [problem, ...]} of the keyed run: its own judgement and its evidence
+    checks together (one list, [keyed_wrong], for both)."""
+    ev = collections.defaultdict(list)
+    for k, checks in keyed_evidence or []:
+        ev[k] += ['%s: %s' % (c, prob) for c, prob in checks if prob]
+    out = collections.OrderedDict()
+    for k, p in keyed:             # in the judged order
+        if p or ev.get(k):
+            out[k] = list(p) + ev.get(k, [])
+    return out
+
+
+def keyed_score_line(keyed, keyed_evidence, kwrong, known_keyed):
+    """truth (keyed): N/M attempts right; evidence a/b[; wrong: ...]"""
+    checks = [prob for _, cs in (keyed_evidence or []) for _, prob in cs]
+    line = 'truth (keyed): %d/%d attempts right; evidence %d/%d' % (
+        sum(1 for _, p in keyed if not p), len(keyed), sum(1 for p in checks if not p), len(checks))
+    if kwrong:
+        line += '; keyed wrong: ' + ', '.join('%s: %s' % (k, known_keyed.get(k, p[0])) for k, p in kwrong.items())
+    return line
 
 
 class FakeRun:
@@ -869,3 +1040,81 @@ def test_checker_judges_evidence():
                                         'evidence_verdict': 'icmp_error'}) == [
         'x: evidence.nat \'yes\' is not none/client/gateway/both', 'x: unknown evidence key bogus',
         'x: fields[1]: ip.src is not a qvpn field', 'x: evidence_verdict icmp_error needs icmp']
+
+
+def test_checker_judges_keyed(tmp_path):
+    """Issue 15 on a hand-made case: the keyed run's attempt (its `keyed` keys replace the
+    others, evidence_level), the key tables beside a capture, the keyed score."""
+    A, B = '192.0.2.1', '198.51.100.1'
+    pairs = {1: (A, B), 2: (B, A), 3: (A, B)}
+    a = {'client': A, 'gateway': B, 'first_frame': 1, 'verdict': 'sas_agreed_no_traffic', 'no_warn': 'all',
+         'evidence': {'dh_group': 14},
+         'keyed': {'verdict': 'refused', 'notify': 'TS_UNACCEPTABLE', 'evidence_level': 'decrypted',
+                   'must_warn': {'2': 'qvpn.ike_notify'},
+                   'fields': {'2': {'qvpn.decrypted.notify': 'TS_UNACCEPTABLE', 'qvpn.evidence': 2},
+                              '1': {'qvpn.ts.i': '192.168.5.0/24', 'qvpn.ts.r': '10.0.0.0/24'}},
+                   'evidence': {'ts': ['192.168.5.0/24 <-> 10.0.0.0/24'], 'decrypted': True}}}
+    merged = keyed_attempt(a)
+    assert merged['verdict'] == 'refused' and merged['notify'] == 'TS_UNACCEPTABLE'
+    assert merged['no_warn'] == 'all' and merged['evidence'] == a['keyed']['evidence'] and 'keyed' not in merged
+    assert a['verdict'] == 'sas_agreed_no_traffic' and 'notify' not in a, 'the keyless attempt is untouched'
+    case = {'attempt': [a]}
+    assert keyed_case(case)['attempt'][0] == merged and case['attempt'][0] is a
+    # keyless: the `keyed` table plays no part
+    plain = {1: {'session': 1}, 2: {'session': 1}, 3: {'session': 1}}
+    s = [{'session': 1, 'client': A, 'gateway': B, 'start_frame': 1,
+          'verdict': 'IPsec SAs agreed, no ESP seen', 'evidence': {'dh_group': 14}}]
+    ev = []
+    assert dict(judge_case('k', case, FakeRun(pairs, plain, s), evidence=ev))['k#1'] == []
+    assert [c for c, _ in ev[0][1]] == ['evidence.dh_group']
+    # keyed: decrypted notify, selectors, evidence -- all right
+    frames = {1: {'session': 1, 'fields': {'qvpn.ts.i': ['192.168.5.0/24'], 'qvpn.ts.r': ['10.0.0.0/24']}},
+              2: {'session': 1, 'experts': [('qvpn.ike_notify', PI_WARN)],
+                  'fields': {'qvpn.decrypted.notify': ['TS_UNACCEPTABLE'], 'qvpn.evidence': ['2']}},
+              3: {'session': 1}}
+    ks = [{'session': 1, 'client': A, 'gateway': B, 'start_frame': 1,
+           'verdict': 'refused by peer: TS_UNACCEPTABLE (decrypted) in IKE_AUTH; asked 192.168.5.0/24 <-> 10.0.0.0/24',
+           'evidence': {'decrypted': True, 'ts': ['192.168.5.0/24 <-> 10.0.0.0/24']}}]
+    kev = []
+    assert dict(judge_case('k', keyed_case(case), FakeRun(pairs, frames, ks), evidence=kev))['k#1'] == []
+    assert sorted(c for c, p in kev[0][1] if p is None) == [
+        'evidence.decrypted', 'evidence.ts', 'fields[1].qvpn.ts.i', 'fields[1].qvpn.ts.r',
+        'fields[2].qvpn.decrypted.notify', 'fields[2].qvpn.evidence']
+    # the same refusal inferred, not read: evidence_level fails, the rest holds
+    ks[0]['verdict'] = 'refused by peer: TS_UNACCEPTABLE'
+    probs = dict(judge_case('k', keyed_case(case), FakeRun(pairs, frames, ks)))['k#1']
+    assert len(probs) == 1 and 'evidence_level' in probs[0], probs
+    # ... and the keyless verdict in a keyed run is wrong
+    ks[0]['verdict'] = 'IPsec SAs agreed, no ESP seen'
+    assert dict(judge_case('k', keyed_case(case), FakeRun(pairs, frames, ks)))['k#1']
+    # the sub-table's own rules
+    assert keyed_spec_problems('x', a) == []
+    assert keyed_spec_problems('x', {'verdict': 'connected', 'evidence_level': 'decrypted'}) == [
+        'x: evidence_level belongs in [attempt.keyed]']
+    bad = keyed_spec_problems('x', {'verdict': 'connected', 'keyed': {'client': B, 'bogus': 1, 'evidence_level': 'guessed',
+                                                                      'verdict': 'refused'}})
+    assert bad == ['x: keyed.client cannot be replaced', 'x: unknown key keyed.bogus',
+                   "x: keyed.evidence_level 'guessed' is not one of ['decrypted']", 'x: keyed verdict refused needs notify'], bad
+    # key tables beside a capture -> tshark options; comments and blank lines skipped
+    cap = tmp_path / 'x.pcap'
+    v2 = 'aa,bb,01,02,"AES-CBC-128 [RFC3602]",03,04,"HMAC_SHA1_96 [RFC2404]"'
+    esp = '"IPv4","192.0.2.1","198.51.100.1","0x01020304","AES-CBC [RFC3602]","0x00","HMAC-SHA-1-96 [RFC2404]","0x00"'
+    (tmp_path / 'x.pcap.ikev2_decryption_table').write_text('# keys\n\n%s\n' % v2)
+    (tmp_path / 'x.pcap.esp_sa').write_text(esp + '\n')
+    rows = key_rows(cap)
+    assert rows == [('ikev2_decryption_table', v2), ('esp_sa', esp)]
+    assert key_args(rows) == ['-o', 'uat:ikev2_decryption_table:' + v2, '-o', 'uat:esp_sa:' + esp,
+                              '-o', 'esp.enable_encryption_decode:TRUE']
+    assert key_args(rows[:1]) == ['-o', 'uat:ikev2_decryption_table:' + v2]
+    assert key_rows(tmp_path / 'y.pcap') == [] and key_row_problems('x', rows) == []
+    assert key_row_problems('x', [('ikev2_decryption_table', 'aa,bb,01,,"3DES [RFC2451]",03,04,"HMAC_MD5_96 [RFC2403]"')])
+    assert key_row_problems('x', [('ikev2_decryption_table', 'aa,bb,01,02,"AES-CBC-128 [RFC3602]",03,,"HMAC_SHA1_96 [RFC2404]"')])
+    assert not key_row_problems('x', [('ikev2_decryption_table', 'aa,bb,01,02,"AES-GCM-256 with 16 octet ICV [RFC5282]",,,"NONE [RFC4306]"')])
+    # the keyed score: own judgement and evidence checks, one [keyed_wrong] list
+    kw = keyed_wrong([('k#1', []), ('k#2', ['no qvpn session'])], [('k#1', [('evidence.ts', 'ts = None'), ('evidence.decrypted', None)])])
+    assert kw == {'k#1': ['evidence.ts: ts = None'], 'k#2': ['no qvpn session']}
+    line = keyed_score_line([('k#1', []), ('k#2', ['no qvpn session'])],
+                            [('k#1', [('evidence.ts', 'ts = None'), ('evidence.decrypted', None)])], kw,
+                            {'k#2': 'engine support lands later'})
+    assert line == ('truth (keyed): 1/2 attempts right; evidence 1/2; keyed wrong: k#1: evidence.ts: ts = None, '
+                    'k#2: engine support lands later'), line

@@ -1,4 +1,5 @@
 """A capture under construction: packets, hosts, and writing in timestamp order."""
+import os
 import random
 import struct
 
@@ -14,6 +15,9 @@ class Capture:
         self.rng = random.Random(seed)
         self.t0 = t0_us
         self.pkts = []
+        # Wireshark key tables written beside the capture: {'esp_sa': [row, ...],
+        # 'ikev2_decryption_table': [...]} -> <capture>.esp_sa, ... (keyed scenarios)
+        self.key_tables = {}
 
     # ------------------------------------------------------------------ hosts
     def host(self, name, ip, ttl, mac=None, local=False, ipid_step=(1, 1), ipid=None):
@@ -95,7 +99,7 @@ class Capture:
             yield p.ts, self.site.materialize(p), p.tags
 
     def write(self, path, fmt):
-        """Write the file; return {tag: [frame numbers]}."""
+        """Write the file (and its key tables, if any); return {tag: [frame numbers]}."""
         keys = {}
         with open(path, 'wb') as f:
             w = open_writer(f, fmt)
@@ -103,4 +107,9 @@ class Capture:
                 w.write(ts, frame)
                 for tag in tags:
                     keys.setdefault(tag, []).append(n)
+        for table, rows in sorted(self.key_tables.items()):
+            with open('%s.%s' % (path, table), 'w') as f:
+                f.write('# %s keys of %s (captures/gen, seeded): one Wireshark UAT row a line\n'
+                        % (table, os.path.basename(path)))
+                f.write(''.join(row + '\n' for row in rows))
         return keys

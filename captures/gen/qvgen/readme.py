@@ -496,14 +496,19 @@ byte-for-byte reproducible:
     /usr/bin/python3 captures/gen/generate.py --bench 2000 --out big.pcap   # ~1.02 million frames
     /usr/bin/python3 -m pytest tests/captures              # committed files == a fresh run, tshark checks
 
-The generator (`gen/qvgen/`, Python 3 standard library only) packs every header with
+The generator (`gen/qvgen/`, Python 3 standard library, and python3-cryptography for the
+keyed scenarios) packs every header with
 `struct`, computes real IP/TCP/UDP/ICMP checksums, takes every random-looking byte
 (cookies, SPIs, ciphertext, certificates' keys) from `random.Random(<fixed seed>)` and
 every timestamp from integer microseconds, so two runs give identical files.  pcapng
 files carry one fixed `shb_userappl` string and `if_name` "eth0", nothing from the host.
 Encrypted parts (IKEv1 E-flag messages, IKEv2 SK payloads, ESP, TLS records after
 ChangeCipherSpec) are seeded random bytes of the length the real cipher gives (3DES-CBC:
-multiples of 8; IKEv2/ESP AES-CBC: 16-byte IV and blocks, 12-byte ICV).
+multiples of 8; IKEv2/ESP AES-CBC: 16-byte IV and blocks, 12-byte ICV) -- except in the
+keyed scenarios (`scenarios_keys_v2.py`), whose SK payloads and ESP are really encrypted
+(AES-CBC-128, HMAC-SHA1-96, seeded keys and IVs) and whose key tables the generator writes
+beside them (`scenarios/<file>.ikev2_decryption_table`, `scenarios/<file>.esp_sa`: Wireshark
+UAT rows, one a line; give each to tshark as `-o 'uat:<table>:<row>'`).
 
 `scenarios/keyframes.json` lists, for every capture, the frame numbers of each tagged
 event (`s1.mm5.retx`, `c06.notify`, `s1.esp.in`, ...): the source of the numbers below.
@@ -577,8 +582,9 @@ flat.  `--bench 2000` writes about 1.02 million frames (~174 MB) in 10–15 s.
 
 ## Public captures
 
-`public/` holds 42 small captures copied unchanged from public repositories; origin,
-licence, commit and content of each are in `public/SOURCES.md`.
+`public/` holds 44 small captures copied unchanged from public repositories; origin,
+licence, commit and content of each are in `public/SOURCES.md`.  Three of them have their
+Wireshark key tables beside them (`<capture>.ikev2_decryption_table`, `<capture>.esp_sa`).
 '''
 
 

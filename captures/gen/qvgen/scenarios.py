@@ -632,3 +632,8 @@ SCENARIOS = [
 from .scenarios_evidence import SCENARIOS_EVIDENCE  # noqa: E402
 
 SCENARIOS += SCENARIOS_EVIDENCE
+
+# issue 15: IKEv2/ESP captures shipped with their keys (captures/gen/qvgen/scenarios_keys_v2.py)
+from .scenarios_keys_v2 import SCENARIOS_KEYS_V2  # noqa: E402
+
+SCENARIOS += SCENARIOS_KEYS_V2
