@@ -496,14 +496,18 @@ byte-for-byte reproducible:
     /usr/bin/python3 captures/gen/generate.py --bench 2000 --out big.pcap   # ~1.02 million frames
     /usr/bin/python3 -m pytest tests/captures              # committed files == a fresh run, tshark checks
 
-The generator (`gen/qvgen/`, Python 3 standard library only) packs every header with
+The generator (`gen/qvgen/`, Python 3 standard library, plus python3-cryptography for the
+`v1-*` scenarios' real ciphers) packs every header with
 `struct`, computes real IP/TCP/UDP/ICMP checksums, takes every random-looking byte
 (cookies, SPIs, ciphertext, certificates' keys) from `random.Random(<fixed seed>)` and
 every timestamp from integer microseconds, so two runs give identical files.  pcapng
 files carry one fixed `shb_userappl` string and `if_name` "eth0", nothing from the host.
 Encrypted parts (IKEv1 E-flag messages, IKEv2 SK payloads, ESP, TLS records after
 ChangeCipherSpec) are seeded random bytes of the length the real cipher gives (3DES-CBC:
-multiples of 8; IKEv2/ESP AES-CBC: 16-byte IV and blocks, 12-byte ICV).
+multiples of 8; IKEv2/ESP AES-CBC: 16-byte IV and blocks, 12-byte ICV) -- except in the
+`v1-*` scenarios (issue 15, `scenarios_keys_v1.py`, `ikev1_crypt.py`): their IKEv1 E-flag messages
+(and, where `.esp_sa` exists, their ESP) are really encrypted, and the keys Wireshark needs are
+written beside each capture (`<capture>.ikev1_decryption_table`, `<capture>.esp_sa`, UAT rows).
 
 `scenarios/keyframes.json` lists, for every capture, the frame numbers of each tagged
 event (`s1.mm5.retx`, `c06.notify`, `s1.esp.in`, ...): the source of the numbers below.

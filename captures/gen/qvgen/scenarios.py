@@ -632,3 +632,5 @@ SCENARIOS = [
 from .scenarios_evidence import SCENARIOS_EVIDENCE  # noqa: E402
 
 SCENARIOS += SCENARIOS_EVIDENCE
+from .scenarios_keys_v1 import SCENARIOS_KEYS_V1  # noqa: E402
+SCENARIOS += SCENARIOS_KEYS_V1
