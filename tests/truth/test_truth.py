@@ -90,6 +90,9 @@ ATTEMPT_KEYS = {
     'may_warn', 'note',
     # issue 14 (judged apart: the evidence score, see judge_evidence)
     'evidence', 'fields', 'must_expert', 'evidence_verdict', 'evidence_source', 'icmp',
+    # issue 15: the keys of the run with the capture's key tables (contract keys-vocab.md);
+    # not judged here (the keyed run is)
+    'keyed',
 }
 # the keys of the session's JSON "evidence" object a truth file may state
 EVIDENCE_KEYS = {
