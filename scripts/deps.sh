@@ -5,7 +5,7 @@ set -euo pipefail
 want=(cmake make gcc pkg-config libglib2.0-dev libwireshark-dev wireshark-dev tshark util-linux)
 if [ "${1:-run}" = test ]; then
     want+=(python3 python3-pytest python3-scapy wireshark-qt xvfb xdotool xclip imagemagick)
-    want+=(python3-cryptography)   # captures/gen: the keyed scenarios really encrypt (AES-CBC)
+    want+=(python3-cryptography)   # captures/gen: the keyed scenarios (v1-*, IKEv2/ESP) really encrypt
     want+=(debootstrap)   # tests/compat: the Debian 13 root (compat-trixie)
     want+=(valgrind clang libclang-rt-14-dev)   # tests/robust (memcheck), tests/fuzz (libFuzzer)
 fi

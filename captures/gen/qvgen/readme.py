@@ -505,9 +505,11 @@ files carry one fixed `shb_userappl` string and `if_name` "eth0", nothing from t
 Encrypted parts (IKEv1 E-flag messages, IKEv2 SK payloads, ESP, TLS records after
 ChangeCipherSpec) are seeded random bytes of the length the real cipher gives (3DES-CBC:
 multiples of 8; IKEv2/ESP AES-CBC: 16-byte IV and blocks, 12-byte ICV) -- except in the
-keyed scenarios (`scenarios_keys_v2.py`), whose SK payloads and ESP are really encrypted
-(AES-CBC-128, HMAC-SHA1-96, seeded keys and IVs) and whose key tables the generator writes
-beside them (`scenarios/<file>.ikev2_decryption_table`, `scenarios/<file>.esp_sa`: Wireshark
+keyed scenarios: `scenarios_keys_v2.py` (IKEv2 SK payloads and ESP: AES-CBC-128,
+HMAC-SHA1-96) and `scenarios_keys_v1.py` (`v1-*`: IKEv1 E-flag messages with 3DES/AES-CBC
+and IVs as Wireshark computes them, `ikev1_crypt.py`; ESP where `.esp_sa` exists), really
+encrypted with seeded keys and IVs, whose key tables the generator writes beside them
+(`scenarios/<file>.ikev1_decryption_table`, `.ikev2_decryption_table`, `.esp_sa`: Wireshark
 UAT rows, one a line; give each to tshark as `-o 'uat:<table>:<row>'`).
 
 `scenarios/keyframes.json` lists, for every capture, the frame numbers of each tagged

@@ -637,3 +637,7 @@ SCENARIOS += SCENARIOS_EVIDENCE
 from .scenarios_keys_v2 import SCENARIOS_KEYS_V2  # noqa: E402
 
 SCENARIOS += SCENARIOS_KEYS_V2
+
+# issue 15: IKEv1 captures shipped with their keys (captures/gen/qvgen/scenarios_keys_v1.py)
+from .scenarios_keys_v1 import SCENARIOS_KEYS_V1  # noqa: E402
+SCENARIOS += SCENARIOS_KEYS_V1
