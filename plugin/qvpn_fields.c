@@ -584,7 +584,7 @@ static void extract_ike(const top_items *ti, packet_info *pinfo, qvpn_obs *obs)
     obs->ike.msg.p = b.p;       /* the engine reads its cleartext payloads */
     obs->ike.msg.len = b.len;
     if (pinfo != NULL && ((h.major == 1 && (h.flags & QVPN_IKE_FLAG_V1_ENCRYPTED)) ||
-                          (h.major == 2 && sum.sk_inner != 0)))
+                          (h.major == 2 && (sum.payloads & (UINT64_C(1) << QVPN_IKE_PL_V2_SK)))))
         extract_decrypted_ike(pinfo, h.major, obs);
 
     /* Wireshark hands IKE to ISAKMP from UDP-encapsulation only after a non-ESP

@@ -112,8 +112,8 @@ static void add_decrypted(qvpn_facts *f, const qvpn_verdict *v)
     }
     if (e->del)
         add_distinct(f->deletes, e->del);
-    if (e->dpd)
-        f->dpd++;
+    if (e->dpd_request)
+        f->dpd++;                           /* exchanges: their requests */
     if (e->xauth && (f->xauth == NULL || strcmp(e->xauth, "requested") != 0))
         f->xauth = e->xauth;
     if (e->cfg_address)
@@ -124,6 +124,8 @@ static void add_decrypted(qvpn_facts *f, const qvpn_verdict *v)
         *(v->from_client ? &f->inner_out : &f->inner_in) += 1;
     if (v->findings & BIT(QVPN_FINDING_IKE_NOTIFY))
         f->notify_decrypted = e->diag_decrypted;
+    if ((v->findings & BIT(QVPN_FINDING_INNER_NO_REPLY)) && !f->inner_unanswered)
+        f->inner_unanswered = e->inner;
 }
 
 static void add_evidence(qvpn_facts *f, const qvpn_verdict *v)
@@ -408,8 +410,8 @@ static void refused_decrypted(const qvpn_facts *f, char *buf, size_t len)
 static void inner_suffix(const qvpn_facts *f, char *buf, size_t len)
 {
     if (has(f, QVPN_FINDING_INNER_NO_REPLY))
-        append(buf, len, "; inner requests get no reply (decrypted)%s",
-               ": routing or NAT behind the gateway?");
+        append(buf, len, "; inner requests get no reply (decrypted, %.120s): routing or NAT "
+                         "behind the gateway?", f->inner_unanswered ? f->inner_unanswered : "");
     else if (f->inner_out && f->inner_in)
         append(buf, len, "; tunnel passes traffic both ways (decrypted)%s", "");
 }
@@ -436,7 +438,9 @@ void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
     if (f->decrypted && f->had_esp)
         inner_suffix(f, buf, len);
     if (f->decrypted && f->last_phase == QVPN_PHASE_TEARDOWN && f->deletes[0])
-        append(buf, len, "; ended by Delete %.200s (decrypted)", ending_delete(f));
+        append(buf, len, strstr(buf, "torn down") ? "; Delete %.200s (decrypted)"
+                                                  : "; torn down: Delete %.200s (decrypted)",
+               ending_delete(f));
     icmp_suffix(f, buf, len);
 }
 
@@ -461,8 +465,8 @@ static void verdict_core(const qvpn_facts *f, int64_t end, char *buf, size_t len
         snprintf(buf, len, "IPsec SAs agreed, no ESP seen (no traffic, or ESP not captured)%s",
                  has(f, QVPN_FINDING_IKE_REFUSED) ? "; a later CREATE_CHILD_SA was refused" : "");
     } else if (has(f, QVPN_FINDING_XAUTH_FAILED)) {
-        snprintf(buf, len, "XAUTH refused (decrypted): the gateway failed the user's "
-                           "name or password");
+        snprintf(buf, len, "XAUTH refused (decrypted): user authentication failed "
+                           "(name or password)");
     } else if (has(f, QVPN_FINDING_IKE_NOTIFY) && f->notify_decrypted) {
         refused_decrypted(f, buf, len);
     } else if (has(f, QVPN_FINDING_IKE_AUTH_FAILED)) {

@@ -111,7 +111,8 @@ typedef struct qvpn_facts {
     uint32_t       dpd;             /* DPD / liveness messages */
     const char    *xauth;           /* "OK", "FAIL" (the latest status), or "requested" */
     const char    *cfg_address, *cfg_split;
-    uint32_t       inner_out, inner_in; /* decrypted inner packets each way */
+    uint32_t       inner_out, inner_in; /* decrypted inner packets each way (labelled) */
+    const char    *inner_unanswered; /* the first inner request no reply followed */
 } qvpn_facts;
 
 void qvpn_facts_init(qvpn_facts *f, int64_t stall_timeout_ns);

@@ -14,8 +14,9 @@
  *
  * Inside the tunnel.  A decrypted ESP packet's inner packet is labelled (the first
  * ones each way, bounded); echo requests and TCP SYNs from the client's side that
- * nothing from the gateway's side follows, at least INNER_REQUESTS of them over
- * INNER_SPAN_NS, are inner_no_reply: the tunnel carries them, nothing comes back.
+ * nothing comes back from where they went — as many, over as long, as the ESP
+ * one-way preferences ask (10 over 5 s by default; never fewer than INNER_REQUESTS
+ * over INNER_SPAN_NS) — are inner_no_reply: the tunnel carries them, no reply comes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -35,7 +36,7 @@
 #define PROTO_IKE 1
 
 #define INNER_LABELS   16                       /* inner packets labelled each way */
-#define INNER_REQUESTS 3
+#define INNER_REQUESTS 3u
 #define INNER_SPAN_NS  ((int64_t)3000000000)
 
 /* ---- before the trackers ---- */
@@ -52,10 +53,15 @@ bool qvpn_keys_merge(const qvpn_obs *in, qvpn_obs *out, qvpn_ike_inner *inner)
     const qvpn_span *d = &in->ike.decrypted;
     uint8_t first = first_payload(in);
 
-    if (d->p == NULL || d->len == 0 || first == 0)
+    if (d->p == NULL || d->len == 0)
         return false;
-    if (!qvpn_ike_inner_read(in->ike.version, in->ike.exch, first, d->p, d->len, inner))
+    if (first == 0 && in->ike.version == 2) {
+        /* An empty SK payload (a liveness check, its answer): read, holding nothing. */
+        memset(inner, 0, sizeof(*inner));
+    } else if (first == 0 ||
+               !qvpn_ike_inner_read(in->ike.version, in->ike.exch, first, d->p, d->len, inner)) {
         return false;
+    }
     *out = *in;
     out->ike.decrypted_ok = true;
     out->ike.payloads |= inner->payloads;
@@ -271,7 +277,7 @@ static void deletes(qvpn_ctx *c, const qvpn_ike_inner *in, qvpn_evid *e)
     const qvpn_child_sa *repl = NULL;
 
     if (in->del_protocol == PROTO_IKE) {
-        snprintf(buf, sizeof(buf), "IKE SA (by the %s)", side_name(c->v.from_client));
+        snprintf(buf, sizeof(buf), "IKE SA by %s", side_name(c->v.from_client));
         e->del = qvpn_ev_intern(c, buf);
         return;
     }
@@ -288,10 +294,10 @@ static void deletes(qvpn_ctx *c, const qvpn_ike_inner *in, qvpn_evid *e)
     }
     if (repl) {
         if (n < sizeof(buf))
-            snprintf(buf + n, sizeof(buf) - n, " (by the %s: rekeyed, 0x%08x/0x%08x replaces it)",
+            snprintf(buf + n, sizeof(buf) - n, " by %s (rekeyed: 0x%08x/0x%08x replaces it)",
                      side_name(c->v.from_client), repl->spi_i, repl->spi_r);
     } else if (n < sizeof(buf)) {
-        snprintf(buf + n, sizeof(buf) - n, " (by the %s)", side_name(c->v.from_client));
+        snprintf(buf + n, sizeof(buf) - n, " by %s", side_name(c->v.from_client));
     }
     e->del = qvpn_ev_intern(c, buf);
 }
@@ -341,11 +347,13 @@ void qvpn_keys_ike(qvpn_ctx *c)
         phase2(c, in, e);
     if (in->dpd) {
         e->dpd = in->dpd_type == QVPN_NOTIFY_R_U_THERE ? "R-U-THERE" : "R-U-THERE-ACK";
+        e->dpd_request = in->dpd_type == QVPN_NOTIFY_R_U_THERE;
         e->dpd_seq = in->dpd_seq;
         e->has_dpd_seq = true;
     } else if (o->ike.version == 2 && o->ike.exch == QVPN_IKE_EXCH_INFO_V2 &&
                in->payloads == 0) {
         e->dpd = "liveness check";
+        e->dpd_request = !(o->ike.flags & QVPN_IKE_FLAG_V2_RESPONSE);
     }
     if (in->del_protocol) {
         deletes(c, in, e);
@@ -420,6 +428,69 @@ static bool is_inner_request(const qvpn_inner_pkt *p)
     return p->echo == QVPN_INNER_ECHO_REQUEST || (p->proto == 6 && (p->tcp_flags & 0x12) == 0x02);
 }
 
+static qvpn_inner_dst *inner_dst(qvpn_sess_ev *se, const qvpn_addr *a, bool add)
+{
+    for (unsigned i = 0; i < se->n_inner_dst; i++)
+        if (se->inner_dst[i].len == a->len && memcmp(se->inner_dst[i].addr, a->bytes, a->len) == 0)
+            return &se->inner_dst[i];
+    if (!add || se->n_inner_dst == QVPN_INNER_DSTS)
+        return NULL;
+    qvpn_inner_dst *d = &se->inner_dst[se->n_inner_dst++];
+    memset(d, 0, sizeof(*d));
+    d->len = a->len;
+    memcpy(d->addr, a->bytes, a->len);
+    return d;
+}
+
+/* The ESP packets of a child SA share one evidence: its networks.  Shared, their
+ * verdicts stay shareable too (qvpn_engine.c): no memory per packet. */
+static void sa_networks(qvpn_ctx *c, qvpn_child_sa *sa)
+{
+    if (sa->esp_ev == NULL) {
+        qvpn_evid ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.decrypted = true;
+        ev.esp_ts = sa->ts;
+        sa->esp_ev = qvpn_ev_store_keep(c->evs, &ev);
+    }
+    c->v.ev = sa->esp_ev;
+}
+
+/* Requests inside the tunnel and what comes back from where they went. */
+static void inner_requests(qvpn_ctx *c, const qvpn_inner_pkt *p, char *buf, size_t len)
+{
+    qvpn_sess_ev *se = &c->sess->ev;
+    const qvpn_obs *o = c->obs;
+
+    if (!c->v.from_client) {
+        qvpn_inner_dst *d = inner_dst(se, &p->src, false);
+        if (d)
+            d->answered = true;
+        return;
+    }
+    if (!is_inner_request(p))
+        return;
+    qvpn_inner_dst *d = inner_dst(se, &p->dst, true);
+    if (d == NULL || d->answered || d->reported)
+        return;
+    if (d->requests++ == 0)
+        d->first_ts = o->ts_ns;
+    /* As many, over as long, as ESP one way needs (the same preferences): an answer
+     * later than that is no ordinary delay. */
+    if (d->requests < MAX(INNER_REQUESTS, c->cfg->esp_one_way_pkts) ||
+        o->ts_ns - d->first_ts < MAX(INNER_SPAN_NS, c->cfg->esp_one_way_ns))
+        return;
+    d->reported = true;
+    qvpn_finding_set(c, QVPN_FINDING_INNER_NO_REPLY);
+    c->v.esp_count = d->requests;
+    c->v.gap_ns = o->ts_ns - d->first_ts;
+    qvpn_evid *e = qvpn_ev_frame(c);
+    e->decrypted = true;
+    e->diag_decrypted = true;
+    if (e->inner == NULL)
+        e->inner = inner_text(c, p, buf, len);
+}
+
 void qvpn_keys_esp(qvpn_ctx *c)
 {
     const qvpn_obs *o = c->obs;
@@ -430,45 +501,24 @@ void qvpn_keys_esp(qvpn_ctx *c)
     if (c->sess == NULL)
         return;
     se = &c->sess->ev;
-    /* The SA's networks, on the first packet of each SPI: the fields' filter finds
-     * the SA, the sessions table counts its packets (qvpn_facts.c). */
+    /* The SA's networks on every packet of it: a filter on them finds the SA. */
     qvpn_child_sa *sa = se->n_child ? child_by_spi(se, o->esp.spi) : NULL;
-    if (sa && sa->ts) {
-        uint8_t bit = o->esp.spi == sa->spi_i ? 1 : 2;
-        if (!(sa->shown & bit)) {
-            sa->shown |= bit;
-            qvpn_ev_frame(c)->esp_ts = sa->ts;
-        }
-    }
-    if (o->esp.inner.len == 0 || !qvpn_inner_pkt_read(o->esp.inner.p, o->esp.inner.len, &p))
-        return;
-    unsigned dir = c->v.from_client ? 0 : 1;
-    if (se->inner_shown[dir] < INNER_LABELS) {
-        se->inner_shown[dir]++;
-        qvpn_evid *e = qvpn_ev_frame(c);
-        e->decrypted = true;
-        e->inner = inner_text(c, &p, buf, sizeof(buf));
-        if (sa && sa->ts)
-            e->esp_ts = sa->ts;
-    }
-    if (!c->v.from_client) {
-        se->inner_from_gw++;
-        return;
-    }
-    if (!is_inner_request(&p))
-        return;
-    if (se->inner_requests++ == 0)
-        se->inner_first_req_ts = o->ts_ns;
-    if (!se->inner_reported && se->inner_from_gw == 0 && se->inner_requests >= INNER_REQUESTS &&
-        o->ts_ns - se->inner_first_req_ts >= INNER_SPAN_NS) {
-        se->inner_reported = true;
-        qvpn_finding_set(c, QVPN_FINDING_INNER_NO_REPLY);
-        c->v.esp_count = se->inner_requests;
-        c->v.gap_ns = o->ts_ns - se->inner_first_req_ts;
-        qvpn_evid *e = qvpn_ev_frame(c);
-        e->decrypted = true;
-        e->diag_decrypted = true;
-        if (e->inner == NULL)
+    if (sa && sa->ts)
+        sa_networks(c, sa);
+    if (o->esp.inner.len > 0 && qvpn_inner_pkt_read(o->esp.inner.p, o->esp.inner.len, &p)) {
+        unsigned dir = c->v.from_client ? 0 : 1;
+        if (se->inner_shown[dir] < INNER_LABELS) {
+            se->inner_shown[dir]++;
+            qvpn_evid *e = qvpn_ev_frame(c);
+            e->decrypted = true;
             e->inner = inner_text(c, &p, buf, sizeof(buf));
+        }
+        inner_requests(c, &p, buf, sizeof(buf));
+    }
+    /* A frame with evidence of its own keeps it, with the SA's networks added. */
+    if (sa && sa->ts && c->has_ev) {
+        qvpn_evid *e = qvpn_ev_frame(c);
+        e->decrypted = true;
+        e->esp_ts = sa->ts;
     }
 }

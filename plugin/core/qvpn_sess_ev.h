@@ -20,7 +20,20 @@ typedef struct qvpn_child_sa {
     int64_t     done_ts;          /* answered with an SA; 0 while not */
     bool        deleted;          /* a Delete named one of its SPIs */
     uint8_t     shown;            /* ESP labelled with its networks: 1 spi_i, 2 spi_r */
+    const struct qvpn_evid *esp_ev; /* the evidence its ESP packets share (esp_ts) */
 } qvpn_child_sa;
+
+/* Requests inside the tunnel to one address on the gateway's side (qvpn_keys.c). */
+typedef struct qvpn_inner_dst {
+    uint8_t     len;              /* 4 or 16: the address below */
+    uint8_t     addr[16];
+    uint32_t    requests;         /* echo requests, TCP SYNs */
+    int64_t     first_ts;
+    bool        answered;         /* it sent anything back through the tunnel */
+    bool        reported;
+} qvpn_inner_dst;
+
+#define QVPN_INNER_DSTS 4
 
 #define QVPN_CHILD_MAX 8
 
@@ -41,11 +54,9 @@ typedef struct qvpn_sess_ev {
     /* With keys (qvpn_keys.c): */
     qvpn_child_sa child[QVPN_CHILD_MAX];  /* the latest ones; the oldest are dropped */
     uint8_t     n_child;
-    uint32_t    inner_requests;   /* decrypted inner requests from the client's side ... */
-    int64_t     inner_first_req_ts;
-    uint32_t    inner_from_gw;    /* ... inner packets from the gateway's side */
+    qvpn_inner_dst inner_dst[QVPN_INNER_DSTS];  /* the first ones asked */
+    uint8_t     n_inner_dst;
     uint16_t    inner_shown[2];   /* inner packets labelled, per direction (bounded) */
-    bool        inner_reported;
 } qvpn_sess_ev;
 
 #endif /* QVPN_SESS_EV_H */

@@ -96,6 +96,7 @@ typedef struct qvpn_evid {
     uint32_t    dpd_seq;
     uint16_t    p2_pfs;
     bool        has_p2_spi, has_dpd_seq;
+    bool        dpd_request;    /* dpd is a request (R-U-THERE, a liveness request) */
     bool        decrypted;      /* something above was read */
     bool        diag_decrypted; /* the frame's diagnosis was read from decrypted bytes */
 } qvpn_evid;
