@@ -34,6 +34,23 @@ FIELDS = {
     'qvpn.icmp': 'FT_STRING',
     'qvpn.tls.offered': 'FT_STRING',
     'qvpn.tls.chosen': 'FT_STRING',
+    # with keys (issue 15)
+    'qvpn.decrypted.notify': 'FT_STRING',
+    'qvpn.ts.i': 'FT_STRING',
+    'qvpn.ts.r': 'FT_STRING',
+    'qvpn.p2.proposal': 'FT_STRING',
+    'qvpn.p2.spi': 'FT_UINT32',
+    'qvpn.p2.pfs': 'FT_UINT16',
+    'qvpn.child_sa': 'FT_STRING',
+    'qvpn.delete': 'FT_STRING',
+    'qvpn.dpd': 'FT_STRING',
+    'qvpn.dpd.seq': 'FT_UINT32',
+    'qvpn.xauth': 'FT_STRING',
+    'qvpn.cfg.address': 'FT_STRING',
+    'qvpn.cfg.split': 'FT_STRING',
+    'qvpn.identity': 'FT_STRING',
+    'qvpn.inner': 'FT_STRING',
+    'qvpn.esp.ts': 'FT_STRING',
 }
 
 # One expert info per qvpn_finding (a new finding must be added here, and to the README).
@@ -44,7 +61,8 @@ EXPERT = [
     'qvpn.ike_renegotiation', 'qvpn.rst_after_close', 'qvpn.legacy_crypto',
     'qvpn.proposal_refused', 'qvpn.nat_detected', 'qvpn.nat_raw_esp', 'qvpn.natt_blocked',
     'qvpn.nat_rebinding', 'qvpn.ip_fragmented', 'qvpn.fragments_lost', 'qvpn.esp_fragmented',
-    'qvpn.icmp_error', 'qvpn.tls_legacy_hello',
+    'qvpn.icmp_error', 'qvpn.tls_legacy_hello', 'qvpn.sa_deleted', 'qvpn.xauth_failed',
+    'qvpn.inner_no_reply',
 ]
 
 PREFS = {
