@@ -251,10 +251,10 @@ static void describe_ike_notify(const qvpn_verdict *v, char *obs, size_t ol, cha
     }
     if (v->ev && v->ev->diag_decrypted) {
         /* Read with the user's keys: the selectors asked for are the usual story. */
-        if (v->ev->ts_i || v->ev->ts_r)
-            snprintf(obs, ol, "decrypted notify %s (%u) from the %s; asked %.60s <-> %.60s",
+        if (v->ev->ts_pair)
+            snprintf(obs, ol, "decrypted notify %s (%u) from the %s; asked %.120s",
                      qvpn_notify_name(ike_version(v), v->notify_type), v->notify_type, side(v),
-                     v->ev->ts_i ? v->ev->ts_i : "?", v->ev->ts_r ? v->ev->ts_r : "?");
+                     v->ev->ts_pair);
         else
             snprintf(obs, ol, "decrypted notify %s (%u) from the %s",
                      qvpn_notify_name(ike_version(v), v->notify_type), v->notify_type, side(v));

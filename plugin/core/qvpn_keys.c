@@ -394,7 +394,13 @@ void qvpn_keys_refusal(qvpn_ctx *c)
          * gives way to what it says. */
         c->v.findings &= ~(QVPN_FINDING_BIT(QVPN_FINDING_IKE_REFUSED) |
                            QVPN_FINDING_BIT(QVPN_FINDING_IKE_AUTH_FAILED));
-        qvpn_ev_frame(c)->diag_decrypted = true;
+        qvpn_evid *e = qvpn_ev_frame(c);
+        e->diag_decrypted = true;
+        /* What was asked for, from the phase-2 request still unanswered. */
+        const qvpn_sess_ev *se = &c->sess->ev;
+        for (unsigned j = se->n_child; j-- > 0 && e->ts_pair == NULL;)
+            if (se->child[j].done_ts == 0 && se->child[j].ts)
+                e->ts_pair = se->child[j].ts;
         return;
     }
 }

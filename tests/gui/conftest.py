@@ -33,6 +33,7 @@ CAPTURES = {
     'psk-mismatch': 'captures/scenarios/psk-mismatch.pcap',
     'many-clients': 'captures/scenarios/many-clients.pcap',
     'proposal-refused-legacy': 'captures/scenarios/proposal-refused-legacy.pcap',
+    'v1-qm-invalid-id': 'captures/scenarios/v1-qm-invalid-id.pcap',   # keyed (issue 15)
 }
 
 

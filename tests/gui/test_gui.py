@@ -187,6 +187,42 @@ def test_refused_proposal_shows_the_offer(wireshark, captures, shots):
     ws.x.screenshot(shots / 'proposal-refused.png')
 
 
+def key_rows(capture_rel, table):
+    """The UAT rows of a key table beside a capture of the repository."""
+    path = REPO / (capture_rel + '.' + table)
+    return [l.strip() for l in path.read_text().splitlines() if l.strip() and not l.startswith('#')]
+
+
+def test_with_keys_names_the_decrypted_refusal(wireshark, captures, shots):
+    """v1-qm-invalid-id.pcap frame 34 with the key table beside it (the scenario's
+    definition): the gateway's encrypted Informational answering QM1 decrypts to
+    INVALID-ID-INFORMATION, and QM1 33 asked 192.168.5.0/24 <-> 10.0.0.0/24.  With the key
+    given on the command line (as Preferences -> Protocols -> ISAKMP does), the QuickVPN
+    tree says so, observed (decrypted)."""
+    rows = key_rows('captures/scenarios/v1-qm-invalid-id.pcap', 'ikev1_decryption_table')
+    args = [a for r in rows for a in ('-o', 'uat:ikev1_decryption_table:' + r)]
+    ws = wireshark(captures['v1-qm-invalid-id'], *args, '-Y', 'isakmp', '-g', 34)
+    ws.capture_file_properties()
+
+    def expand_and_copy():
+        ws.focus()
+        ws.x.click_in(ws.main, 700, -80)
+        ws.x.key('Home', 'End')
+        ws.x.key('shift+Right')
+        ws.x.key('ctrl+alt+shift+a')
+
+    text = ws.x.copy(expand_and_copy, lambda t: t.startswith('Frame 34:') and 'Expert Info' in t,
+                     what='Copy All Visible Items of frame 34')
+    tree = text[text.index('[QuickVPN analysis'):]
+    for item in ('[Evidence: observed (decrypted)',
+                 '[Decrypted notifications: INVALID-ID-INFORMATION',
+                 '[Expert Info (Warning/Response): IKE error notification: decrypted notify '
+                 'INVALID-ID-INFORMATION (18) from the gateway; asked 192.168.5.0/24 <-> '
+                 '10.0.0.0/24'):
+        assert item in tree, tree
+    ws.x.screenshot(shots / 'with-keys.png')
+
+
 def test_io_graph_ike_rtt(wireshark, tshark, captures, shots):
     """Statistics > I/O Graphs with the profile's graphs (AVG and MAX of qvpn.rtt.ike per
     second) on many-clients.pcap: the plotted values equal tshark's qvpn.rtt.ike."""
