@@ -586,6 +586,22 @@ static void test_v1_delete_esp(void)
     g_assert_cmpuint(in.del_protocol, ==, 1);
     g_assert_cmpuint(in.n_del_spi, ==, 0);
 
+    /* Found by fuzz_wire: a Delete of protocol 0 (RESERVED) names nothing, and a
+     * second one of protocol 0 keeps no SPI under "no Delete". */
+    chain_init(&c);
+    for (int i = 0; i < 2; i++) {
+        begin_payload(&c, 12);
+        put_u32(&c, 1);
+        put_u8(&c, 0);
+        put_u8(&c, 4);
+        put_u16(&c, 1);
+        put_u32(&c, 0x01020304);
+        end_payload(&c);
+    }
+    g_assert_true(read_chain(&c, 1, QVPN_IKE_EXCH_INFO_V1, &in));
+    g_assert_cmpuint(in.del_protocol, ==, 0);
+    g_assert_cmpuint(in.n_del_spi, ==, 0);
+
     /* Hostile: 65535 SPIs announced, two there; more than QVPN_DEL_MAX_SPI never. */
     chain_init(&c);
     begin_payload(&c, 42);
