@@ -448,7 +448,8 @@ static void delete_payload(uint8_t major, const qvpn_ike_payload *pl, qvpn_ike_i
         out->del_protocol = proto;
     if ((size_t)count * spi_size > left)
         out->malformed = true;
-    if (proto != out->del_protocol || proto == 1 || spi_size != 4)
+    /* Protocol 0 is none (RESERVED): it names nothing and keeps nothing. */
+    if (proto != out->del_protocol || proto <= 1 || spi_size != 4)
         return;
     for (unsigned i = 0; i < count && left >= 4 && out->n_del_spi < QVPN_DEL_MAX_SPI; i++) {
         out->del_spi[out->n_del_spi++] = get_u32(b + 4 + 4 * (size_t)i);

@@ -15,7 +15,8 @@
  * the iterator gave.
  *
  * fuzz_netwire() at the end does the same for qvpn_netwire.h: ICMP errors, IP
- * fragments and TLS hellos.
+ * fragments and TLS hellos; fuzz_decrypted() for qvpn_decrypted.h: the input as a
+ * decrypted IKE payload chain and as the packet inside an ESP tunnel.
  *
  *   tests/fuzz/run_fuzz.sh builds it (clang -fsanitize=fuzzer,address,undefined)
  *   ./fuzz_wire tests/fuzz/corpus-wire -max_total_time=60
@@ -30,6 +31,7 @@
 
 #include <glib.h>
 
+#include "qvpn_decrypted.h"
 #include "qvpn_ike_sa.h"
 #include "qvpn_vendor.h"
 #include "qvpn_netwire.h"
@@ -258,6 +260,7 @@ static void packet(const uint8_t *p, size_t len)
 }
 
 static void fuzz_netwire(const uint8_t *data, size_t size);
+static void fuzz_decrypted(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -266,6 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     every_reader(data, size);
     packet(data, size);
     fuzz_netwire(data, size);
+    fuzz_decrypted(data, size);
     return 0;
 }
 
@@ -372,4 +376,104 @@ static void fuzz_netwire(const uint8_t *data, size_t size)
     frag(data, size);
     hello(data, size);
     netwire_packet(data, size);
+}
+
+/* --- qvpn_decrypted.h: what Wireshark decrypted -----------------------------------------
+ *
+ * The input as a decrypted IKE chain: its first byte names the first payload's type,
+ * the rest (copied into a buffer of its own size) is the chain, read as IKEv1 and
+ * IKEv2, in Main Mode, Quick Mode and IKE_AUTH (which ID payloads are phase 2's).
+ * And the whole input as the packet an ESP tunnel carries.  Checked: the same bytes
+ * read the same twice, counts stay within their arrays, texts are NUL-terminated
+ * within theirs and printable, selectors are of one family, and what the inner
+ * packet says is consistent with its protocol.
+ */
+
+static size_t ts_text(const void *x, char *buf, size_t len)
+{
+    return qvpn_ts_text(x, buf, len);
+}
+
+static void check_ts(const qvpn_ts *ts)
+{
+    CHECK(ts->lo.len == ts->hi.len && (ts->lo.len == 4 || ts->lo.len == 16));
+    CHECK(ts->prefix == 0xff || ts->prefix <= ts->lo.len * 8);
+    check_text_fn(ts_text, ts);
+}
+
+typedef struct { const qvpn_ts *ts; size_t n; uint8_t more; } ts_list;
+
+static size_t ts_list_text(const void *x, char *buf, size_t len)
+{
+    const ts_list *l = x;
+    return qvpn_ts_list_text(l->ts, l->n, l->more, buf, len);
+}
+
+static void check_cstr(const char *s, size_t size)
+{
+    const char *nul = memchr(s, '\0', size);
+    CHECK(nul != NULL);
+    for (const char *c = s; c < nul; c++)
+        CHECK(*c >= 0x20 && *c < 0x7f);
+}
+
+static void check_inner(bool ok, const qvpn_ike_inner *in)
+{
+    CHECK(ok || (in->payloads == 0 && in->n_notify == 0 && !in->has_sa));
+    CHECK(in->n_notify <= QVPN_MAX_NOTIFY);
+    CHECK(in->n_ts_i <= QVPN_TS_MAX && in->n_ts_r <= QVPN_TS_MAX);
+    CHECK(in->more_ts == 0 || in->n_ts_i == QVPN_TS_MAX || in->n_ts_r == QVPN_TS_MAX);
+    CHECK(in->n_del_spi <= QVPN_DEL_MAX_SPI);
+    CHECK(in->n_del_spi == 0 || (in->del_protocol != 0 && in->del_protocol != 1));
+    CHECK(in->n_split <= QVPN_CFG_MAX_SPLIT);
+    CHECK(in->dpd == (in->dpd_type != 0));
+    CHECK(in->has_sa || (in->sa_protocol == 0 && in->sa_spi == 0 && in->sa_text[0] == '\0'));
+    CHECK(in->cfg_address.len == 0 || in->cfg_address.len == 4 || in->cfg_address.len == 16);
+    check_cstr(in->sa_text, sizeof(in->sa_text));
+    check_cstr(in->identity, sizeof(in->identity));
+    for (uint8_t i = 0; i < in->n_ts_i; i++)
+        check_ts(&in->ts_i[i]);
+    for (uint8_t i = 0; i < in->n_ts_r; i++)
+        check_ts(&in->ts_r[i]);
+    for (uint8_t i = 0; i < in->n_split; i++)
+        check_ts(&in->split[i]);
+    ts_list l = { in->ts_r, in->n_ts_r, in->more_ts };
+    check_text_fn(ts_list_text, &l);
+}
+
+static void fuzz_decrypted(const uint8_t *data, size_t size)
+{
+    static const uint8_t exchs[] = {
+        QVPN_IKE_EXCH_MAIN_MODE, QVPN_IKE_EXCH_QUICK_MODE, QVPN_IKE_EXCH_AUTH
+    };
+    qvpn_ike_inner a, b;
+    qvpn_inner_pkt pk;
+    size_t n;
+
+    if (size >= 1) {
+        uint8_t *q = sub(data, size, 1, &n);
+        for (uint8_t m = 1; m <= 2; m++) {
+            for (size_t e = 0; e < sizeof(exchs); e++) {
+                bool ok = qvpn_ike_inner_read(m, exchs[e], data[0], q, n, &a);
+                CHECK(ok == qvpn_ike_inner_read(m, exchs[e], data[0], q, n, &b));
+                CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+                CHECK(!ok || data[0] != 0);
+                check_inner(ok, &a);
+            }
+        }
+        g_free(q);
+    }
+
+    uint8_t *p = sub(data, size, 0, &n);
+    bool ok = qvpn_inner_pkt_read(p, n, &pk);
+    g_free(p);
+    CHECK(ok == ((n >= 20 && data[0] >> 4 == 4 && (data[0] & 0x0f) >= 5) ||
+                 (n >= 40 && data[0] >> 4 == 6)));
+    if (!ok)
+        return;
+    CHECK(pk.src.len == (data[0] >> 4 == 4 ? 4 : 16) && pk.dst.len == pk.src.len);
+    CHECK(pk.echo == QVPN_INNER_OTHER || pk.proto == (pk.src.len == 4 ? 1 : 58));
+    CHECK((pk.sport == 0 && pk.dport == 0) || pk.proto == 6 || pk.proto == 17);
+    CHECK(pk.tcp_flags == 0 || pk.proto == 6);
+    CHECK(pk.echo != QVPN_INNER_OTHER || (pk.echo_id == 0 && pk.echo_seq == 0));
 }
