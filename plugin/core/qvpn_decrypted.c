@@ -637,6 +637,10 @@ static void sa_payload(walk_ctx *c, const qvpn_ike_payload *pl, qvpn_ike_inner *
     out->sa_protocol = prop[5];
     if (prop[6] == 4 && pl->body_len >= off + 12)
         out->sa_spi = get_u32(prop + 8);
+    if (prop[6] == 8 && pl->body_len >= off + 16) {
+        out->has_sa_ike_spi = true;
+        memcpy(out->sa_ike_spi, prop + 8, 8);
+    }
     if (qvpn_ike_sa_read(c->major, pl, &ss)) {
         qvpn_ike_suites_text(&ss, out->sa_text, sizeof(out->sa_text));
         if (ss.n > 0 && ss.s[0].n_dh > 0)

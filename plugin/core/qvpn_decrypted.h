@@ -78,6 +78,9 @@ typedef struct qvpn_ike_inner {
     bool      has_sa;           /* an SA payload: its first proposal below */
     uint8_t   sa_protocol;      /* 2 AH, 3 ESP (1: an IKE SA, IKEv2 rekey) */
     uint32_t  sa_spi;           /* the first proposal's SPI (4-byte SPIs only) */
+    bool      has_sa_ike_spi;   /* ... an 8-byte SPI: an IKEv2 CREATE_CHILD_SA rekeying the
+                                   IKE SA names the new SA's SPI of its sender ... */
+    uint8_t   sa_ike_spi[8];    /* ... here (RFC 7296 1.3.2) */
     char      sa_text[160];     /* its suites as qvpn_ike_suites_text (qvpn_ike_sa.h),
                                    "" when none */
     uint16_t  pfs_group;        /* the KE payload's D-H group (PFS), 0 if none */

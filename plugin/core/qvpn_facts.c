@@ -421,6 +421,8 @@ static const char *ending_delete(const qvpn_facts *f)
 {
     const char *last = NULL;
     for (unsigned i = 0; i < QVPN_FACTS_LIST && f->deletes[i]; i++) {
+        if (strstr(f->deletes[i], "rekeyed"))
+            continue;                       /* a rekey's end ends nothing */
         if (strncmp(f->deletes[i], "IKE SA", 6) == 0)
             return f->deletes[i];
         last = f->deletes[i];

@@ -475,7 +475,7 @@ static void describe_sa_deleted(const qvpn_verdict *v, char *obs, size_t ol, cha
     const char *del = v->ev && v->ev->del ? v->ev->del : "an SA";
     snprintf(obs, ol, "decrypted Delete: %.160s", del);
     if (strstr(del, "rekeyed"))
-        snprintf(inf, il, "the old IPsec SAs of a rekey are removed: the tunnel goes on");
+        snprintf(inf, il, "the old SA of a rekey is removed: the tunnel goes on");
     else if (strncmp(del, "IKE SA", 6) == 0)
         snprintf(inf, il, "the %s ends the IKE SA: an orderly teardown (logout, idle "
                           "timeout, or a restart of that side)", side(v));

@@ -146,8 +146,9 @@ static qvpn_ike_sa *sa_open(qvpn_ike_tracker *t, qvpn_ctx *c, qvpn_pair *pair)
                     (o->ike.exch == QVPN_IKE_EXCH_SA_INIT || o->ike.exch == QVPN_IKE_EXCH_AUTH);
     qvpn_join kind = v2_start ? QVPN_JOIN_IKEV2_START
                    : start ? QVPN_JOIN_IKE_START : QVPN_JOIN_IKE_SA;
-    qvpn_sess *s = qvpn_session_join(c, pair, kind, ini, rsp,
-                                     !src_init || !all_zero(o->ike.rspi, 8));
+    qvpn_sess *s = qvpn_keys_rekeyed_session(c);     /* with keys: a rekeyed IKE SA */
+    if (s == NULL)
+        s = qvpn_session_join(c, pair, kind, ini, rsp, !src_init || !all_zero(o->ike.rspi, 8));
     if (!s)
         return NULL;
     qvpn_ike_sa *sa = g_new0(qvpn_ike_sa, 1);

@@ -191,6 +191,41 @@ static void remember_spi(qvpn_ctx *c, uint32_t spi)
     g_hash_table_insert(c->sessions->by_spi, GUINT_TO_POINTER(spi), c->sess);
 }
 
+static guint64 spi64(const uint8_t spi[8])
+{
+    guint64 v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | spi[i];
+    return v;
+}
+
+/* The new IKE SA a rekey announces: its messages stay in this session. */
+static void remember_ike_spi(qvpn_ctx *c, const uint8_t spi[8])
+{
+    if (c->sessions->by_ike_spi == NULL)
+        c->sessions->by_ike_spi = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    guint64 *k = g_new(guint64, 1);
+    *k = spi64(spi);
+    g_hash_table_replace(c->sessions->by_ike_spi, k, c->sess);
+    c->sess->ev.ike_rekeyed = true;
+    memcpy(c->sess->ev.rekeyed_ispi, c->obs->ike.ispi, 8);
+}
+
+/* The Delete of an IKE SA a rekey replaced: the rekey's end. */
+static bool ike_sa_rekeyed(const qvpn_ctx *c)
+{
+    const qvpn_sess_ev *se = &c->sess->ev;
+    return se->ike_rekeyed && memcmp(se->rekeyed_ispi, c->obs->ike.ispi, 8) == 0;
+}
+
+qvpn_sess *qvpn_keys_rekeyed_session(qvpn_ctx *c)
+{
+    if (c->sessions->by_ike_spi == NULL)
+        return NULL;
+    guint64 k = spi64(c->obs->ike.ispi);
+    return g_hash_table_lookup(c->sessions->by_ike_spi, &k);
+}
+
 static bool is_phase2(const qvpn_obs *o)
 {
     uint8_t x = o->ike.exch;
@@ -226,6 +261,9 @@ static void phase2(qvpn_ctx *c, const qvpn_ike_inner *in, qvpn_evid *e)
         e->ts_r = qvpn_ev_intern(c, buf);
     }
     e->ts_pair = ts_pair(c, in);
+    if (in->has_sa && in->sa_protocol == PROTO_IKE && in->has_sa_ike_spi && is_request(c) &&
+        c->obs->ike.exch == QVPN_IKE_EXCH_CHILD_SA)
+        remember_ike_spi(c, in->sa_ike_spi);
     if (!in->has_sa || in->sa_protocol == PROTO_IKE)
         return;
     e->p2_proposal = qvpn_ev_intern(c, in->sa_text);
@@ -277,7 +315,8 @@ static void deletes(qvpn_ctx *c, const qvpn_ike_inner *in, qvpn_evid *e)
     const qvpn_child_sa *repl = NULL;
 
     if (in->del_protocol == PROTO_IKE) {
-        snprintf(buf, sizeof(buf), "IKE SA by %s", side_name(c->v.from_client));
+        snprintf(buf, sizeof(buf), "IKE SA by %s%s", side_name(c->v.from_client),
+                 ike_sa_rekeyed(c) ? " (rekeyed: a new IKE SA replaces it)" : "");
         e->del = qvpn_ev_intern(c, buf);
         return;
     }
@@ -352,8 +391,19 @@ void qvpn_keys_ike(qvpn_ctx *c)
         e->has_dpd_seq = true;
     } else if (o->ike.version == 2 && o->ike.exch == QVPN_IKE_EXCH_INFO_V2 &&
                in->payloads == 0) {
-        e->dpd = "liveness check";
-        e->dpd_request = !(o->ike.flags & QVPN_IKE_FLAG_V2_RESPONSE);
+        /* An empty request is a liveness check (RFC 7296 1.4); an empty answer is its
+         * answer only if it was one (a Delete of the IKE SA is answered empty too). */
+        qvpn_sess_ev *se = &c->sess->ev;
+        bool response = (o->ike.flags & QVPN_IKE_FLAG_V2_RESPONSE) != 0;
+        if (!response) {
+            se->live_pending = true;
+            se->live_msgid = o->ike.msgid;
+            e->dpd = "liveness check";
+            e->dpd_request = true;
+        } else if (se->live_pending && se->live_msgid == o->ike.msgid) {
+            se->live_pending = false;
+            e->dpd = "liveness check";
+        }
     }
     if (in->del_protocol) {
         deletes(c, in, e);
@@ -370,7 +420,7 @@ int qvpn_keys_ends_tunnel(qvpn_ctx *c)
     if (in == NULL || !o->ike.decrypted_ok || c->sess == NULL)
         return -1;
     if (in->del_protocol == PROTO_IKE)
-        return 1;
+        return ike_sa_rekeyed(c) ? 0 : 1;
     if (in->del_protocol != 0) {
         for (unsigned i = 0; i < in->n_del_spi; i++) {
             const qvpn_child_sa *ch = child_by_spi(&c->sess->ev, in->del_spi[i]);

@@ -33,6 +33,10 @@ int qvpn_keys_ends_tunnel(qvpn_ctx *c);
  * raised is observed, and replaces what was inferred from the encrypted message. */
 void qvpn_keys_refusal(qvpn_ctx *c);
 
+/* The session whose IKE SA a decrypted CREATE_CHILD_SA rekeyed into the IKE SA of
+ * this message (its initiator SPI), or NULL: the new SA goes on the same attempt. */
+struct qvpn_sess *qvpn_keys_rekeyed_session(qvpn_ctx *c);
+
 /* An ESP frame of the session: its SA's networks, the packet it carries when
  * decrypted, and whether the requests inside the tunnel get answers. */
 void qvpn_keys_esp(qvpn_ctx *c);

@@ -54,6 +54,10 @@ typedef struct qvpn_sess_ev {
     /* With keys (qvpn_keys.c): */
     qvpn_child_sa child[QVPN_CHILD_MAX];  /* the latest ones; the oldest are dropped */
     uint8_t     n_child;
+    bool        live_pending;     /* an empty INFORMATIONAL request (liveness check) ... */
+    uint32_t    live_msgid;       /* ... its message ID, for its answer */
+    bool        ike_rekeyed;      /* an IKE SA of the session was rekeyed ... */
+    uint8_t     rekeyed_ispi[8];  /* ... this one: its Delete ends nothing */
     qvpn_inner_dst inner_dst[QVPN_INNER_DSTS];  /* the first ones asked */
     uint8_t     n_inner_dst;
     uint16_t    inner_shown[2];   /* inner packets labelled, per direction (bounded) */

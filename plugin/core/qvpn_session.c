@@ -53,6 +53,8 @@ void qvpn_sessions_free(qvpn_sessions *ss)
     g_ptr_array_free(ss->all, TRUE);
     if (ss->by_spi)
         g_hash_table_destroy(ss->by_spi);
+    if (ss->by_ike_spi)
+        g_hash_table_destroy(ss->by_ike_spi);
     g_free(ss);
 }
 

@@ -63,6 +63,8 @@ typedef struct qvpn_sessions {
     GHashTable *by_spi;             /* k=ESP/AH SPI, v=qvpn_sess* whose child SA it is, as
                                        the decrypted IKE showed (qvpn_keys.c); NULL
                                        without keys */
+    GHashTable *by_ike_spi;         /* k=guint64 of a rekeyed IKE SA's new initiator SPI,
+                                       v=qvpn_sess* of the SA it replaces (qvpn_keys.c) */
 } qvpn_sessions;
 
 qvpn_sessions *qvpn_sessions_new(void);
