@@ -95,6 +95,19 @@ def test_expect_failed_and_a_verdict_regex_pass_on_psk_mismatch():
     assert run(SC / 'psk-mismatch.pcap', '--expect', r'MM_KEY_EXCH').returncode == 0
 
 
+def test_keys_beside_the_capture():
+    """v1-qm-invalid-id (the scenario: QM1 for 192.168.5.0/24 <-> 10.0.0.0/24 answered by an
+    encrypted INVALID-ID-INFORMATION, its key table beside it): --keys reads the notify, and
+    without it the encrypted refusal is all there is."""
+    cap = SC / 'v1-qm-invalid-id.pcap'
+    want = r'INVALID-ID-INFORMATION \(decrypted\).*192\.168\.5\.0/24'
+    r = run(cap, '--keys', '--expect', want)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = run(cap, '--expect', want)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert 'encrypted reply to QM1' in r.stdout
+
+
 def test_max_time_to_tunnel():
     """The reference's tunnel came up 12.230442 s after MM1."""
     assert run(REFERENCE, '--max-time-to-tunnel', '13').returncode == 0
