@@ -81,7 +81,7 @@ typedef struct qvpn_ike_inner {
     bool      has_sa_ike_spi;   /* ... an 8-byte SPI: an IKEv2 CREATE_CHILD_SA rekeying the
                                    IKE SA names the new SA's SPI of its sender ... */
     uint8_t   sa_ike_spi[8];    /* ... here (RFC 7296 1.3.2) */
-    char      sa_text[160];     /* its suites as qvpn_ike_suites_text (qvpn_ike_sa.h),
+    char      sa_text[400];     /* its suites as qvpn_ike_suites_text (qvpn_ike_sa.h),
                                    "" when none */
     uint16_t  pfs_group;        /* the KE payload's D-H group (PFS), 0 if none */
     qvpn_ts   ts_i[QVPN_TS_MAX], ts_r[QVPN_TS_MAX];  /* IKEv1: IDci, IDcr (the first and
