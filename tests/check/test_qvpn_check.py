@@ -188,7 +188,8 @@ def test_directory_in_parallel(tmp_path):
     _, cases = junit(xml)
     doc = json.loads(js.read_text())['qvpn_check']
     files = {Path(c['file']).name: c for c in doc['captures']}
-    assert len(files) == len(list(SC.glob('*.pcap*')))
+    # the captures, not the key tables beside some of them (issue 15)
+    assert len(files) == len([p for p in SC.glob('*.pcap*') if p.name.endswith(('.pcap', '.pcapng'))])
     assert sum(len(c['attempts']) for c in doc['captures']) == len(cases)
 
     def results(name):
