@@ -126,6 +126,18 @@ typedef gboolean qvpn_pref_bool_t;
 #define QVPN_STATS_TREE_REGISTER(tap, abbr, name, flags, packet, init, cleanup) \
     ((void)stats_tree_register_plugin((tap), (abbr), (name), (flags), (packet), (init), (cleanup)))
 
+/* A frame's data source by name (epan/packet.h): get_data_source_tvb_by_name() up to
+ * 4.4; 4.6 has get_data_source_by_name() and get_data_source_tvb() instead (4.6
+ * headers verified by tests/compat; the 4.4 ones still have the old call).  A macro:
+ * this header comes before epan/packet.h.  Used on encrypted IKE messages only. */
+#if QVPN_WS_VERSION >= 406
+# define qvpn_data_source_tvb(pinfo, name)                                            \
+    (get_data_source_by_name((pinfo), (name)) != NULL                                 \
+         ? get_data_source_tvb(get_data_source_by_name((pinfo), (name))) : NULL)
+#else
+# define qvpn_data_source_tvb(pinfo, name) get_data_source_tvb_by_name((pinfo), (name))
+#endif
+
 /* Conversation filters (epan/conversation_filter.h): callbacks take a user_data
  * pointer and return bool from 4.2 (4.4 and 4.6 headers verified; 4.2 inferred from
  * the 4.1 development cycle).  Define callbacks as

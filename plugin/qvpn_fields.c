@@ -540,8 +540,7 @@ static void extract_tls(proto_tree *tree, int cut, qvpn_obs *obs)
  * on encrypted messages: without keys there is none, and nothing else is done. */
 static void extract_decrypted_ike(packet_info *pinfo, uint8_t major, qvpn_obs *obs)
 {
-    tvbuff_t *d = get_data_source_tvb_by_name(pinfo, major == 1 ? "Decrypted IKE"
-                                                                : "Decrypted Data");
+    tvbuff_t *d = qvpn_data_source_tvb(pinfo, major == 1 ? "Decrypted IKE" : "Decrypted Data");
     gint len = d != NULL ? (gint)tvb_captured_length(d) : 0;
 
     if (len <= 0)
