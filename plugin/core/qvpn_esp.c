@@ -87,7 +87,8 @@ bool qvpn_esp_feed(qvpn_ctx *c)
     count_direction(c, s);
     check_one_way(c, s);
     qvpn_evidence_esp(c);
-    qvpn_keys_esp(c);
+    if (s->ev.n_child || c->obs->esp.inner.len)     /* only with keys: no call otherwise */
+        qvpn_keys_esp(c);
     c->v.phase = qvpn_session_phase(s, c->v.step);
     return true;
 }
