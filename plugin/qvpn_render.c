@@ -299,7 +299,7 @@ void qvpn_render_register(int proto)
             "The packet this ESP carries, decrypted with your esp_sa keys (the first ones of each direction)", HFILL } },
         { &hf_esp_ts,
           { "SA networks", "qvpn.esp.ts", FT_STRING, BASE_NONE, NULL, 0x0,
-            "The networks of this ESP packet's SA, as its Quick Mode / CHILD_SA negotiated them (on the first packet of each SPI), decrypted", HFILL } },
+            "The networks of this ESP packet's SA, as its Quick Mode / CHILD_SA negotiated them, decrypted", HFILL } },
     };
 
     static gint *ett[] = { &ett_qvpn };
