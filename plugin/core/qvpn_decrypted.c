@@ -13,15 +13,16 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "qvpn_addr.h"
+#include "qvpn_bytes.h"
 #include "qvpn_decrypted.h"
 #include "qvpn_ike_sa.h"
+#include "qvpn_text.h"
 #include "qvpn_wire.h"
 
 /* Payload types read here (RFC 2408 3.1 / RFC 7296 3.2 and their registries). */
@@ -53,16 +54,6 @@ enum {
 
 #define NOTIFY_V2_REKEY_SA 16393
 
-static uint16_t get_u16(const uint8_t *b)
-{
-    return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-static uint32_t get_u32(const uint8_t *b)
-{
-    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
 static void addr_set(qvpn_addr *a, const uint8_t *b, uint8_t len)
 {
     memset(a, 0, sizeof(*a));
@@ -72,37 +63,14 @@ static void addr_set(qvpn_addr *a, const uint8_t *b, uint8_t len)
 
 /* --- text ------------------------------------------------------------------------ */
 
-typedef struct { char *buf; size_t len, at; } text;
-
-static void put(text *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void put(text *t, const char *fmt, ...)
-{
-    va_list ap;
-    size_t room = t->at < t->len ? t->len - t->at : 0;
-
-    va_start(ap, fmt);
-    int n = vsnprintf(room ? t->buf + t->at : NULL, room, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        t->at += (size_t)n;
-}
-
-/* The length written, as snprintf would have it truncated to len - 1. */
-static size_t done(const text *t)
-{
-    if (t->len == 0)
-        return 0;
-    return t->at < t->len ? t->at : t->len - 1;
-}
-
 /* Bytes from the wire as printable ASCII, anything else as '?'. */
-static void put_printable(text *t, const uint8_t *b, size_t n)
+static void put_printable(qvpn_text *t, const uint8_t *b, size_t n)
 {
     char c[2] = { 0, 0 };
 
     for (size_t i = 0; i < n && t->at + 1 < t->len; i++) {
         c[0] = b[i] >= 0x20 && b[i] < 0x7f ? (char)b[i] : '?';
-        put(t, "%s", c);
+        qvpn_text_put(t, "%s", c);
     }
 }
 
@@ -177,53 +145,53 @@ static const char *proto_name(uint8_t proto)
 
 size_t qvpn_ts_text(const qvpn_ts *ts, char *buf, size_t len)
 {
-    text t = { buf, len, 0 };
+    qvpn_text t = { buf, len, 0 };
     char lo[64], hi[64];
 
     if (len)
         buf[0] = '\0';
     qvpn_addr_to_str(&ts->lo, lo, sizeof(lo));
     if (ts->lo.len == ts->hi.len && qvpn_addr_eq(&ts->lo, &ts->hi)) {
-        put(&t, "%s", lo);
+        qvpn_text_put(&t, "%s", lo);
     } else if (ts->prefix != 0xff) {
-        put(&t, "%s/%u", lo, ts->prefix);
+        qvpn_text_put(&t, "%s/%u", lo, ts->prefix);
     } else {
         qvpn_addr_to_str(&ts->hi, hi, sizeof(hi));
-        put(&t, "%s-%s", lo, hi);
+        qvpn_text_put(&t, "%s-%s", lo, hi);
     }
     bool any_port = ts->port_lo == 0 && ts->port_hi == 65535;
     if (ts->proto == 0 && any_port)
-        return done(&t);
+        return qvpn_text_len(&t);
     const char *name = proto_name(ts->proto);
     if (ts->proto == 0)
-        put(&t, ":any");
+        qvpn_text_put(&t, ":any");
     else if (name)
-        put(&t, ":%s", name);
+        qvpn_text_put(&t, ":%s", name);
     else
-        put(&t, ":proto %u", ts->proto);
+        qvpn_text_put(&t, ":proto %u", ts->proto);
     if (!any_port) {
         if (ts->port_lo == ts->port_hi)
-            put(&t, "/%u", ts->port_lo);
+            qvpn_text_put(&t, "/%u", ts->port_lo);
         else
-            put(&t, "/%u-%u", ts->port_lo, ts->port_hi);
+            qvpn_text_put(&t, "/%u-%u", ts->port_lo, ts->port_hi);
     }
-    return done(&t);
+    return qvpn_text_len(&t);
 }
 
 size_t qvpn_ts_list_text(const qvpn_ts *ts, size_t n, uint8_t more, char *buf, size_t len)
 {
-    text t = { buf, len, 0 };
+    qvpn_text t = { buf, len, 0 };
     char one[128];
 
     if (len)
         buf[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         qvpn_ts_text(&ts[i], one, sizeof(one));
-        put(&t, "%s%s", i ? ", " : "", one);
+        qvpn_text_put(&t, "%s%s", i ? ", " : "", one);
     }
     if (more)
-        put(&t, "%s+%u more", n ? ", " : "", more);
-    return done(&t);
+        qvpn_text_put(&t, "%s+%u more", n ? ", " : "", more);
+    return qvpn_text_len(&t);
 }
 
 /* --- Identification --------------------------------------------------------------
@@ -283,7 +251,7 @@ static bool id_is_address(uint8_t type)
 static void identity_text(uint8_t major, uint8_t type, const uint8_t *d, size_t n,
                           char *buf, size_t len, bool *bad)
 {
-    text t = { buf, len, 0 };
+    qvpn_text t = { buf, len, 0 };
     qvpn_ts ts;
 
     buf[0] = '\0';
@@ -295,13 +263,13 @@ static void identity_text(uint8_t major, uint8_t type, const uint8_t *d, size_t 
         return;
     }
     switch (type) {
-    case 2:  put(&t, "fqdn:"); put_printable(&t, d, n); break;
-    case 3:  put(&t, "user:"); put_printable(&t, d, n); break;
-    case 9:  put(&t, "der-asn1-dn"); break;
-    case 10: put(&t, "der-asn1-gn"); break;
-    case 11: put(&t, "key-id"); break;
-    case 13: put(&t, major == 2 ? "null" : "id-type:13"); break;
-    default: put(&t, "id-type:%u", type); break;
+    case 2:  qvpn_text_put(&t, "fqdn:"); put_printable(&t, d, n); break;
+    case 3:  qvpn_text_put(&t, "user:"); put_printable(&t, d, n); break;
+    case 9:  qvpn_text_put(&t, "der-asn1-dn"); break;
+    case 10: qvpn_text_put(&t, "der-asn1-gn"); break;
+    case 11: qvpn_text_put(&t, "key-id"); break;
+    case 13: qvpn_text_put(&t, major == 2 ? "null" : "id-type:13"); break;
+    default: qvpn_text_put(&t, "id-type:%u", type); break;
     }
 }
 
@@ -335,8 +303,8 @@ static void id_payload(walk_ctx *c, const qvpn_ike_payload *pl, qvpn_ike_inner *
             return;
         }
         ts.proto = b[1];
-        if (get_u16(b + 2) != 0)
-            ts.port_lo = ts.port_hi = get_u16(b + 2);
+        if (qvpn_get_u16(b + 2) != 0)
+            ts.port_lo = ts.port_hi = qvpn_get_u16(b + 2);
         if (which == 0)
             out->ts_i[out->n_ts_i++] = ts;
         else
@@ -392,7 +360,7 @@ static void ts_payload(const qvpn_ike_payload *pl, qvpn_ike_inner *out)
             return;
         }
         const uint8_t *s = b + off;
-        size_t slen = get_u16(s + 2);
+        size_t slen = qvpn_get_u16(s + 2);
         if (slen < 8 || slen > end - off) {
             out->malformed = true;
             return;
@@ -404,8 +372,8 @@ static void ts_payload(const qvpn_ike_payload *pl, qvpn_ike_inner *out)
                 memset(ts, 0, sizeof(*ts));
                 ts_range(ts, s + 8, s + 8 + alen, alen);
                 ts->proto = s[1];
-                ts->port_lo = get_u16(s + 4);
-                ts->port_hi = get_u16(s + 6);
+                ts->port_lo = qvpn_get_u16(s + 4);
+                ts->port_hi = qvpn_get_u16(s + 6);
             } else if (out->more_ts < UINT8_MAX) {
                 out->more_ts++;
             }
@@ -441,7 +409,7 @@ static void delete_payload(uint8_t major, const qvpn_ike_payload *pl, qvpn_ike_i
     }
     const uint8_t *b = pl->body + at;
     uint8_t proto = b[0], spi_size = b[1];
-    unsigned count = get_u16(b + 2);
+    unsigned count = qvpn_get_u16(b + 2);
     size_t left = pl->body_len - at - 4;
 
     if (out->del_protocol == 0)
@@ -452,7 +420,7 @@ static void delete_payload(uint8_t major, const qvpn_ike_payload *pl, qvpn_ike_i
     if (proto != out->del_protocol || proto <= 1 || spi_size != 4)
         return;
     for (unsigned i = 0; i < count && left >= 4 && out->n_del_spi < QVPN_DEL_MAX_SPI; i++) {
-        out->del_spi[out->n_del_spi++] = get_u32(b + 4 + 4 * (size_t)i);
+        out->del_spi[out->n_del_spi++] = qvpn_get_u32(b + 4 + 4 * (size_t)i);
         left -= 4;
     }
 }
@@ -486,7 +454,7 @@ static bool cfg_attr_next(uint8_t major, const uint8_t *p, size_t *off, size_t e
         return false;
     }
     const uint8_t *q = p + *off;
-    uint16_t t = get_u16(q);
+    uint16_t t = qvpn_get_u16(q);
     a->type = t & 0x7fff;
     if (major == 1 && (t & 0x8000)) {
         a->val = q + 2;
@@ -494,7 +462,7 @@ static bool cfg_attr_next(uint8_t major, const uint8_t *p, size_t *off, size_t e
         *off += 4;
         return true;
     }
-    size_t vlen = get_u16(q + 2);
+    size_t vlen = qvpn_get_u16(q + 2);
     if (vlen > end - *off - 4) {
         *bad = true;
         return false;
@@ -636,7 +604,7 @@ static void sa_payload(walk_ctx *c, const qvpn_ike_payload *pl, qvpn_ike_inner *
     out->has_sa = true;
     out->sa_protocol = prop[5];
     if (prop[6] == 4 && pl->body_len >= off + 12)
-        out->sa_spi = get_u32(prop + 8);
+        out->sa_spi = qvpn_get_u32(prop + 8);
     if (prop[6] == 8 && pl->body_len >= off + 16) {
         out->has_sa_ike_spi = true;
         memcpy(out->sa_ike_spi, prop + 8, 8);
@@ -660,7 +628,7 @@ static void ke_payload(walk_ctx *c, const qvpn_ike_payload *pl, qvpn_ike_inner *
     if (pl->body_len < 4)
         out->malformed = true;
     else if (c->ke_group == 0)
-        c->ke_group = get_u16(pl->body);
+        c->ke_group = qvpn_get_u16(pl->body);
 }
 
 static void notify_payload(uint8_t major, const qvpn_ike_payload *pl, qvpn_ike_inner *out)
@@ -683,13 +651,13 @@ static void notify_payload(uint8_t major, const qvpn_ike_payload *pl, qvpn_ike_i
             out->dpd = true;
             out->dpd_type = n.type;
             if (n.data_len >= 4)
-                out->dpd_seq = get_u32(n.data);
+                out->dpd_seq = qvpn_get_u32(n.data);
         }
         if (n.data_len < 4)
             out->malformed = true;
     }
     if (major == 2 && n.type == NOTIFY_V2_REKEY_SA && n.spi_len == 4 && out->rekey_spi == 0)
-        out->rekey_spi = get_u32(n.spi);
+        out->rekey_spi = qvpn_get_u32(n.spi);
 }
 
 /* --- the chain ------------------------------------------------------------------- */
@@ -792,8 +760,8 @@ static void upper_layer(uint8_t version, const uint8_t *l4, size_t n, qvpn_inner
         break;
     case 17:
         if (n >= 4) {
-            out->sport = get_u16(l4);
-            out->dport = get_u16(l4 + 2);
+            out->sport = qvpn_get_u16(l4);
+            out->dport = qvpn_get_u16(l4 + 2);
         }
         break;
     case 1:
@@ -806,8 +774,8 @@ static void upper_layer(uint8_t version, const uint8_t *l4, size_t n, qvpn_inner
             out->echo = QVPN_INNER_ECHO_REPLY;
         else
             break;
-        out->echo_id = get_u16(l4 + 4);
-        out->echo_seq = get_u16(l4 + 6);
+        out->echo_id = qvpn_get_u16(l4 + 4);
+        out->echo_seq = qvpn_get_u16(l4 + 6);
         break;
     default:
         break;
@@ -824,13 +792,13 @@ bool qvpn_inner_pkt_read(const uint8_t *p, size_t len, qvpn_inner_pkt *out)
     if (p == NULL || len == 0)
         return false;
     if (qvpn_ipv4_read(p, len, &ip)) {
-        size_t total = get_u16(p + 2);
+        size_t total = qvpn_get_u16(p + 2);
         if (total >= ip.hdr_len && total < end)
             end = total;
         off = ip.hdr_len;
-        first_fragment = (get_u16(p + 6) & 0x1fff) == 0;
+        first_fragment = (qvpn_get_u16(p + 6) & 0x1fff) == 0;
     } else if (qvpn_ipv6_read(p, len, &ip)) {
-        size_t plen = get_u16(p + 4);
+        size_t plen = qvpn_get_u16(p + 4);
         if (plen != 0 && 40 + plen < end)   /* 0: a jumbogram's, not a length */
             end = 40 + plen;
         off = 40;
@@ -849,7 +817,7 @@ bool qvpn_inner_pkt_read(const uint8_t *p, size_t len, qvpn_inner_pkt *out)
             if (off > end || end - off < 8)
                 return true;                /* the upper layer is beyond the bytes */
             ext = nh == 44 ? 8 : ((size_t)p[off + 1] + 1) * 8;
-            if (nh == 44 && (get_u16(p + off + 2) & 0xfff8) != 0)
+            if (nh == 44 && (qvpn_get_u16(p + off + 2) & 0xfff8) != 0)
                 first_fragment = false;
             if (ext > end - off)
                 return true;

@@ -11,22 +11,18 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
 
+#include "qvpn_bytes.h"
 #include "qvpn_ike_sa.h"
+#include "qvpn_text.h"
 
 #define IKE_V2_PL_NOTIFY   41
 #define NOTIFY_INVALID_KE  17      /* IKEv2 only: v1's 17 is INVALID-KEY-INFORMATION */
 #define NOTIFY_REDIRECT    16407   /* RFC 5685 */
-
-static uint16_t get_u16(const uint8_t *b)
-{
-    return (uint16_t)((b[0] << 8) | b[1]);
-}
 
 /* --- names ---------------------------------------------------------------------- */
 
@@ -154,14 +150,14 @@ static bool attr_next(const uint8_t *p, size_t *off, size_t end, sa_attr *a, boo
         return false;
     }
     const uint8_t *q = p + *off;
-    uint16_t t = get_u16(q);
+    uint16_t t = qvpn_get_u16(q);
     a->type = t & 0x7fff;
     if (t & 0x8000) {
-        a->value = get_u16(q + 2);
+        a->value = qvpn_get_u16(q + 2);
         *off += 4;
         return true;
     }
-    size_t vlen = get_u16(q + 2);
+    size_t vlen = qvpn_get_u16(q + 2);
     if (vlen > end - *off - 4) {
         *bad = true;
         return false;
@@ -256,7 +252,7 @@ static size_t sub_span(const uint8_t *p, size_t off, size_t end, size_t min, boo
         *bad = true;
         return 0;
     }
-    size_t len = get_u16(p + off + 2);
+    size_t len = qvpn_get_u16(p + off + 2);
     if (len < min || len > end - off) {
         *bad = true;
         return len < min ? 0 : end;
@@ -312,7 +308,7 @@ static void v2_transform(const uint8_t *p, size_t t, size_t t_end, qvpn_ike_suit
                          bool *bad)
 {
     uint8_t type = p[t + 4];
-    uint16_t id = get_u16(p + t + 6);
+    uint16_t id = qvpn_get_u16(p + t + 6);
     sa_attr a;
     uint16_t bits = 0;
     size_t off = t + 8;
@@ -401,35 +397,12 @@ bool qvpn_ike_sa_read(uint8_t major, const qvpn_ike_payload *pl, qvpn_ike_suites
 
 /* --- suite text ------------------------------------------------------------------ */
 
-typedef struct { char *buf; size_t len, at; } text;
-
-static void put(text *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void put(text *t, const char *fmt, ...)
-{
-    va_list ap;
-    size_t room = t->at < t->len ? t->len - t->at : 0;
-
-    va_start(ap, fmt);
-    int n = vsnprintf(room ? t->buf + t->at : NULL, room, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        t->at += (size_t)n;
-}
-
-/* The length written, as snprintf would have it truncated to len - 1. */
-static size_t done(const text *t)
-{
-    if (t->len == 0)
-        return 0;
-    return t->at < t->len ? t->at : t->len - 1;
-}
-
-static void put_name(text *t, const char *name, const char *kind, uint16_t id)
+static void put_name(qvpn_text *t, const char *name, const char *kind, uint16_t id)
 {
     if (name)
-        put(t, "%s", name);
+        qvpn_text_put(t, "%s", name);
     else
-        put(t, "%s#%u", kind, id);
+        qvpn_text_put(t, "%s#%u", kind, id);
 }
 
 static bool v2_aead(uint16_t encr)
@@ -438,30 +411,30 @@ static bool v2_aead(uint16_t encr)
            (encr >= 25 && encr <= 28);
 }
 
-static void put_encr(text *t, const id_name *names, size_t n, uint16_t id, uint16_t bits)
+static void put_encr(qvpn_text *t, const id_name *names, size_t n, uint16_t id, uint16_t bits)
 {
     put_name(t, find_name(names, n, id), "ENCR", id);
     if (bits)
-        put(t, "-%u", bits);
+        qvpn_text_put(t, "-%u", bits);
 }
 
 /* "A,B,C" of one list. */
-static void put_list(text *t, const uint16_t *ids, uint8_t n, const id_name *names,
+static void put_list(qvpn_text *t, const uint16_t *ids, uint8_t n, const id_name *names,
                      size_t n_names, const char *kind)
 {
     for (uint8_t i = 0; i < n; i++) {
         if (i)
-            put(t, ",");
+            qvpn_text_put(t, ",");
         put_name(t, find_name(names, n_names, ids[i]), kind, ids[i]);
     }
 }
 
-static void v1_text(const qvpn_ike_suite *s, text *t)
+static void v1_text(const qvpn_ike_suite *s, qvpn_text *t)
 {
     bool any = false;
-#define SEP() do { if (any) put(t, "/"); any = true; } while (0)
+#define SEP() do { if (any) qvpn_text_put(t, "/"); any = true; } while (0)
     if (s->protocol != 1)
-        put(t, "%s-", s->protocol == 3 ? "ESP" : s->protocol == 2 ? "AH" : "PROTO");
+        qvpn_text_put(t, "%s-", s->protocol == 3 ? "ESP" : s->protocol == 2 ? "AH" : "PROTO");
     if (s->n_encr) {
         SEP();
         if (s->protocol == 1)
@@ -487,28 +460,28 @@ static void v1_text(const qvpn_ike_suite *s, text *t)
     }
     if (s->life_s) {
         SEP();
-        put(t, "%" PRIu32 "s", s->life_s);
+        qvpn_text_put(t, "%" PRIu32 "s", s->life_s);
     }
     if (s->life_kb) {
         SEP();
-        put(t, "%" PRIu32 "KB", s->life_kb);
+        qvpn_text_put(t, "%" PRIu32 "KB", s->life_kb);
     }
 #undef SEP
 }
 
-static void v2_text(const qvpn_ike_suite *s, text *t)
+static void v2_text(const qvpn_ike_suite *s, qvpn_text *t)
 {
     bool any = false, aead = s->n_encr > 0;
-#define SEP() do { if (any) put(t, "/"); any = true; } while (0)
+#define SEP() do { if (any) qvpn_text_put(t, "/"); any = true; } while (0)
     if (s->protocol == 3)
-        put(t, "ESP:");
+        qvpn_text_put(t, "ESP:");
     else if (s->protocol == 2)
-        put(t, "AH:");
+        qvpn_text_put(t, "AH:");
     if (s->n_encr) {
         SEP();
         for (uint8_t i = 0; i < s->n_encr; i++) {
             if (i)
-                put(t, ",");
+                qvpn_text_put(t, ",");
             put_encr(t, v2_encr, G_N_ELEMENTS(v2_encr), s->encr[i], s->encr_bits[i]);
             aead = aead && v2_aead(s->encr[i]);
         }
@@ -526,13 +499,13 @@ static void v2_text(const qvpn_ike_suite *s, text *t)
         put_list(t, s->dh, s->n_dh, dh_groups, G_N_ELEMENTS(dh_groups), "DH");
     }
     if (s->more)
-        put(t, "+%u", s->more);
+        qvpn_text_put(t, "+%u", s->more);
 #undef SEP
 }
 
 size_t qvpn_ike_suite_text(const qvpn_ike_suite *s, char *buf, size_t len)
 {
-    text t = { buf, len, 0 };
+    qvpn_text t = { buf, len, 0 };
 
     if (len)
         buf[0] = '\0';
@@ -540,23 +513,23 @@ size_t qvpn_ike_suite_text(const qvpn_ike_suite *s, char *buf, size_t len)
         v1_text(s, &t);
     else
         v2_text(s, &t);
-    return done(&t);
+    return qvpn_text_len(&t);
 }
 
 size_t qvpn_ike_suites_text(const qvpn_ike_suites *ss, char *buf, size_t len)
 {
-    text t = { buf, len, 0 };
+    qvpn_text t = { buf, len, 0 };
     char one[512];     /* six alternatives of each of four kinds fit */
 
     if (len)
         buf[0] = '\0';
     for (uint8_t i = 0; i < ss->n && i < QVPN_IKE_MAX_SUITES; i++) {
         qvpn_ike_suite_text(&ss->s[i], one, sizeof(one));
-        put(&t, "%s%s", i ? "; " : "", one);
+        qvpn_text_put(&t, "%s%s", i ? "; " : "", one);
     }
     if (ss->dropped)
-        put(&t, "%s+%u more", ss->n ? "; " : "", ss->dropped);
-    return done(&t);
+        qvpn_text_put(&t, "%s+%u more", ss->n ? "; " : "", ss->dropped);
+    return qvpn_text_len(&t);
 }
 
 /* --- legacy crypto ----------------------------------------------------------------
@@ -670,18 +643,18 @@ size_t qvpn_ike_weak_text(uint32_t weak, char *buf, size_t len)
         { QVPN_WEAK_SHA1, "SHA1" }, { QVPN_WEAK_DH_768, "MODP-768" },
         { QVPN_WEAK_DH_1024, "MODP-1024" }, { QVPN_WEAK_DH_1536, "MODP-1536" },
     };
-    text t = { buf, len, 0 };
+    qvpn_text t = { buf, len, 0 };
     bool any = false;
 
     if (len)
         buf[0] = '\0';
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
         if (weak & names[i].bit) {
-            put(&t, "%s%s", any ? ", " : "", names[i].name);
+            qvpn_text_put(&t, "%s%s", any ? ", " : "", names[i].name);
             any = true;
         }
     }
-    return done(&t);
+    return qvpn_text_len(&t);
 }
 
 /* --- Notification data ------------------------------------------------------------ */
@@ -705,7 +678,7 @@ bool qvpn_ike_notify_full(uint8_t major, const qvpn_ike_payload *pl, qvpn_ike_no
     out->major = major;
     out->protocol = b[0];
     out->spi_len = b[1];
-    out->type = get_u16(b + 2);
+    out->type = qvpn_get_u16(b + 2);
     out->spi = b + 4;
     out->data = b + 4 + spi_len;
     out->data_len = pl->body_len - at - 4 - spi_len;
@@ -716,7 +689,7 @@ bool qvpn_ike_invalid_ke_group(const qvpn_ike_notify *n, uint16_t *group)
 {
     if (n->major != 2 || n->type != NOTIFY_INVALID_KE || n->data_len < 2)
         return false;
-    *group = get_u16(n->data);
+    *group = qvpn_get_u16(n->data);
     return true;
 }
 

@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include "qvpn_bytes.h"
 #include "qvpn_netwire.h"
 
 #include <stdio.h>
@@ -31,16 +32,6 @@ enum {
     NATT_PORT    = 4500,        /* RFC 3948 */
     IPV6_MAX_EXT = 4            /* extension headers walked before giving up */
 };
-
-static uint16_t get_u16(const uint8_t *b)
-{
-    return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-static uint32_t get_u32(const uint8_t *b)
-{
-    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
 
 /* --- IPv6 extension headers, RFC 8200 section 4 ------------------------------------
  *
@@ -93,9 +84,9 @@ typedef struct v6_frag {
 static void v6_frag_get(const uint8_t *f, v6_frag *out)
 {
     out->next = f[0];
-    out->offset = (uint16_t)(get_u16(f + 2) & 0xfff8);
+    out->offset = (uint16_t)(qvpn_get_u16(f + 2) & 0xfff8);
     out->more = (f[3] & 1) != 0;
-    out->id = get_u32(f + 4);
+    out->id = qvpn_get_u32(f + 4);
 }
 
 /* --- ICMP errors, RFC 792 and RFC 4443 section 3 ------------------------------------
@@ -129,19 +120,19 @@ static void icmp_quoted_l4(uint8_t proto, const uint8_t *t, size_t tlen, qvpn_ic
 {
     if ((proto == PROTO_UDP || proto == PROTO_TCP) && tlen >= 4) {
         out->q_has_ports = true;
-        out->q_sport = get_u16(t);
-        out->q_dport = get_u16(t + 2);
+        out->q_sport = qvpn_get_u16(t);
+        out->q_dport = qvpn_get_u16(t + 2);
         if (proto == PROTO_UDP && (out->q_sport == NATT_PORT || out->q_dport == NATT_PORT)
-            && tlen >= 12 && get_u16(t + 4) >= 12 && get_u32(t + 8) != 0) {
+            && tlen >= 12 && qvpn_get_u16(t + 4) >= 12 && qvpn_get_u32(t + 8) != 0) {
             out->q_has_spi = true;
-            out->q_spi = get_u32(t + 8);
+            out->q_spi = qvpn_get_u32(t + 8);
         }
     } else if (proto == PROTO_ESP && tlen >= 4) {
         out->q_has_spi = true;
-        out->q_spi = get_u32(t);
+        out->q_spi = qvpn_get_u32(t);
     } else if (proto == PROTO_AH && tlen >= 8) {
         out->q_has_spi = true;
-        out->q_spi = get_u32(t + 4);
+        out->q_spi = qvpn_get_u32(t + 4);
     }
 }
 
@@ -184,9 +175,9 @@ bool qvpn_icmp_err_read(bool v6, const uint8_t *p, size_t len, qvpn_icmp_err *ou
     out->type = p[0];
     out->code = p[1];
     if (!v6 && out->type == 3 && out->code == 4)
-        out->mtu = get_u16(p + 6);
+        out->mtu = qvpn_get_u16(p + 6);
     else if (v6 && out->type == 2)
-        out->mtu = get_u32(p + 4);
+        out->mtu = qvpn_get_u32(p + 4);
     out->q_src = ip.src;
     out->q_dst = ip.dst;
     if (v6) {
@@ -194,7 +185,7 @@ bool qvpn_icmp_err_read(bool v6, const uint8_t *p, size_t len, qvpn_icmp_err *ou
     } else {
         out->q_proto = ip.proto;
         /* A later fragment quoted: no transport header where the diagram puts one. */
-        if ((get_u16(q + 6) & 0x1fff) == 0 && qlen >= ip.hdr_len)
+        if ((qvpn_get_u16(q + 6) & 0x1fff) == 0 && qlen >= ip.hdr_len)
             icmp_quoted_l4(ip.proto, q + ip.hdr_len, qlen - ip.hdr_len, out);
     }
     return true;
@@ -300,13 +291,13 @@ bool qvpn_ipv4_frag_read(const uint8_t *p, size_t len, qvpn_ip_frag *out)
     memset(out, 0, sizeof(*out));
     if (!qvpn_ipv4_read(p, len, &ip))
         return false;
-    uint16_t ff = get_u16(p + 6);
+    uint16_t ff = qvpn_get_u16(p + 6);
     out->more = (ff & 0x2000) != 0;
     out->offset = (uint16_t)((ff & 0x1fff) * 8);
     if (!out->more && out->offset == 0)
         return false;
-    uint16_t total = get_u16(p + 2);
-    out->id = get_u16(p + 4);
+    uint16_t total = qvpn_get_u16(p + 2);
+    out->id = qvpn_get_u16(p + 4);
     out->proto = ip.proto;
     out->payload_len = total > ip.hdr_len ? (uint16_t)(total - ip.hdr_len) : 0;
     out->src = ip.src;
@@ -314,8 +305,8 @@ bool qvpn_ipv4_frag_read(const uint8_t *p, size_t len, qvpn_ip_frag *out)
     if (out->offset == 0 && (ip.proto == PROTO_UDP || ip.proto == PROTO_TCP)
         && len >= (size_t)ip.hdr_len + 4) {
         out->has_ports = true;
-        out->sport = get_u16(p + ip.hdr_len);
-        out->dport = get_u16(p + ip.hdr_len + 2);
+        out->sport = qvpn_get_u16(p + ip.hdr_len);
+        out->dport = qvpn_get_u16(p + ip.hdr_len + 2);
     }
     return true;
 }
@@ -335,7 +326,7 @@ bool qvpn_ipv6_frag_read(const uint8_t *p, size_t len, qvpn_ip_frag *out)
     off += 8;
     /* The payload length counts the extension headers too: this fragment's own
      * bytes are what follows the Fragment header. */
-    size_t plen = get_u16(p + 4);
+    size_t plen = qvpn_get_u16(p + 4);
     out->v6 = true;
     out->id = f.id;
     out->offset = f.offset;
@@ -346,8 +337,8 @@ bool qvpn_ipv6_frag_read(const uint8_t *p, size_t len, qvpn_ip_frag *out)
     out->dst = ip.dst;
     if (f.offset == 0 && (f.next == PROTO_UDP || f.next == PROTO_TCP) && len - off >= 4) {
         out->has_ports = true;
-        out->sport = get_u16(p + off);
-        out->dport = get_u16(p + off + 2);
+        out->sport = qvpn_get_u16(p + off);
+        out->dport = qvpn_get_u16(p + off + 2);
     }
     return true;
 }

@@ -7,9 +7,9 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include "qvpn_bytes.h"
 #include "qvpn_netwire.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,11 +25,6 @@ enum {
     SSLV2_VERSION         = 0x0002,
     SSLV2_KIND            = 0xffff  /* a v2-only cipher kind, as the header keeps it */
 };
-
-static uint16_t get_u16(const uint8_t *b)
-{
-    return (uint16_t)(b[0] << 8 | b[1]);
-}
 
 static uint32_t get_u24(const uint8_t *b)
 {
@@ -94,15 +89,15 @@ static void add_suite(qvpn_tls_hello *h, uint16_t suite)
 static void supported_versions(const uint8_t *d, size_t n, qvpn_tls_hello *h)
 {
     if (!h->client) {
-        if (n >= 2 && version_rank(get_u16(d)) != 0)
-            h->version = get_u16(d);
+        if (n >= 2 && version_rank(qvpn_get_u16(d)) != 0)
+            h->version = qvpn_get_u16(d);
         return;
     }
     if (n < 1)
         return;
     size_t end = (size_t)d[0] + 1 < n ? (size_t)d[0] + 1 : n;
     for (size_t i = 1; i + 2 <= end; i += 2) {
-        uint16_t v = get_u16(d + i);
+        uint16_t v = qvpn_get_u16(d + i);
         if (version_rank(v) > version_rank(h->version))
             h->version = v;
     }
@@ -113,15 +108,15 @@ static void extensions(cur *c, qvpn_tls_hello *h)
     const uint8_t *l = take(c, 2);
     if (l == NULL)
         return;
-    size_t n = get_u16(l);
+    size_t n = qvpn_get_u16(l);
     cur e = { c->p + c->off, n < c->len - c->off ? n : c->len - c->off, 0 };
     const uint8_t *t;
     while ((t = take(&e, 4)) != NULL) {
-        const uint8_t *d = take(&e, get_u16(t + 2));
+        const uint8_t *d = take(&e, qvpn_get_u16(t + 2));
         if (d == NULL)
             return;
-        if (get_u16(t) == EXT_SUPPORTED_VERSIONS)
-            supported_versions(d, get_u16(t + 2), h);
+        if (qvpn_get_u16(t) == EXT_SUPPORTED_VERSIONS)
+            supported_versions(d, qvpn_get_u16(t + 2), h);
     }
 }
 
@@ -139,15 +134,15 @@ static bool client_hello(cur *c, qvpn_tls_hello *h)
 {
     const uint8_t *v = take(c, 2), *sid, *cl, *cs, *comp;
 
-    if (v == NULL || !version_tls(get_u16(v)) || take(c, 32) == NULL
+    if (v == NULL || !version_tls(qvpn_get_u16(v)) || take(c, 32) == NULL
         || (sid = take(c, 1)) == NULL || take(c, sid[0]) == NULL
-        || (cl = take(c, 2)) == NULL || get_u16(cl) % 2 != 0
-        || (cs = take(c, get_u16(cl))) == NULL)
+        || (cl = take(c, 2)) == NULL || qvpn_get_u16(cl) % 2 != 0
+        || (cs = take(c, qvpn_get_u16(cl))) == NULL)
         return false;
     h->client = true;
-    h->version = get_u16(v);
-    for (size_t i = 0; i < get_u16(cl); i += 2)
-        add_suite(h, get_u16(cs + i));
+    h->version = qvpn_get_u16(v);
+    for (size_t i = 0; i < qvpn_get_u16(cl); i += 2)
+        add_suite(h, qvpn_get_u16(cs + i));
     if ((comp = take(c, 1)) != NULL && take(c, comp[0]) != NULL)
         extensions(c, h);
     return true;
@@ -167,16 +162,16 @@ static bool server_hello(cur *c, qvpn_tls_hello *h)
 {
     const uint8_t *v = take(c, 2), *sid, *cs;
 
-    if (v == NULL || version_rank(get_u16(v)) == 0 || take(c, 32) == NULL)
+    if (v == NULL || version_rank(qvpn_get_u16(v)) == 0 || take(c, 32) == NULL)
         return false;
-    bool legacy_fields = !version_draft(get_u16(v)) || (get_u16(v) & 0xff) >= 22;
+    bool legacy_fields = !version_draft(qvpn_get_u16(v)) || (qvpn_get_u16(v) & 0xff) >= 22;
     if (legacy_fields && ((sid = take(c, 1)) == NULL || take(c, sid[0]) == NULL))
         return false;
     if ((cs = take(c, 2)) == NULL)
         return false;
     h->client = false;
-    h->version = get_u16(v);
-    add_suite(h, get_u16(cs));
+    h->version = qvpn_get_u16(v);
+    add_suite(h, qvpn_get_u16(cs));
     if (!legacy_fields || take(c, 1) != NULL)
         extensions(c, h);
     return true;
@@ -219,11 +214,11 @@ static bool tls_records(const uint8_t *p, size_t len, qvpn_tls_hello *h)
     const uint8_t *rh;
 
     for (unsigned i = 0; i < TLS_MAX_RECORDS && (rh = take(&c, 5)) != NULL; i++) {
-        if (rh[0] < CT_CHANGE_CIPHER_SPEC || rh[0] > 24 || !version_tls(get_u16(rh + 1)))
+        if (rh[0] < CT_CHANGE_CIPHER_SPEC || rh[0] > 24 || !version_tls(qvpn_get_u16(rh + 1)))
             return false;
         if (rh[0] == CT_CHANGE_CIPHER_SPEC)
             return false;
-        size_t rlen = get_u16(rh + 3);
+        size_t rlen = qvpn_get_u16(rh + 3);
         size_t avail = rlen < c.len - c.off ? rlen : c.len - c.off;
         if (rh[0] == CT_HANDSHAKE) {
             int rc = handshake_walk(c.p + c.off, avail, h);
@@ -252,9 +247,9 @@ static bool sslv2_hello(const uint8_t *p, size_t len, qvpn_tls_hello *h)
 {
     if (len < 11 || (p[0] & 0x80) == 0 || p[2] != HS_CLIENT_HELLO)
         return false;
-    size_t rlen = (size_t)(get_u16(p) & 0x7fff);
-    uint16_t version = get_u16(p + 3);
-    size_t specs = get_u16(p + 5), sid = get_u16(p + 7), chal = get_u16(p + 9);
+    size_t rlen = (size_t)(qvpn_get_u16(p) & 0x7fff);
+    uint16_t version = qvpn_get_u16(p + 3);
+    size_t specs = qvpn_get_u16(p + 5), sid = qvpn_get_u16(p + 7), chal = qvpn_get_u16(p + 9);
     if ((version != SSLV2_VERSION && !version_tls(version)) || specs == 0 || specs % 3 != 0
         || sid > 32 || chal < 16 || chal > 32 || rlen < 9 + specs + sid + chal
         || len - 11 < specs)
@@ -263,7 +258,7 @@ static bool sslv2_hello(const uint8_t *p, size_t len, qvpn_tls_hello *h)
     h->sslv2 = true;
     h->version = version;
     for (size_t i = 11; i < 11 + specs; i += 3)
-        add_suite(h, p[i] == 0 ? get_u16(p + i + 1) : SSLV2_KIND);
+        add_suite(h, p[i] == 0 ? qvpn_get_u16(p + i + 1) : SSLV2_KIND);
     return true;
 }
 

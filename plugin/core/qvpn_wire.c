@@ -5,19 +5,10 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include "qvpn_bytes.h"
 #include "qvpn_wire.h"
 
 #include <string.h>
-
-static uint16_t get_u16(const uint8_t *b)
-{
-    return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-static uint32_t get_u32(const uint8_t *b)
-{
-    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
 
 static void addr_set(qvpn_addr *a, const uint8_t *b, uint8_t len)
 {
@@ -117,11 +108,11 @@ bool qvpn_tcp_read(const uint8_t *p, size_t len, qvpn_tcp_hdr *out)
 {
     if (len < 4)
         return false;
-    out->sport = get_u16(p);
-    out->dport = get_u16(p + 2);
+    out->sport = qvpn_get_u16(p);
+    out->dport = qvpn_get_u16(p + 2);
     out->data_offset = len >= 13 ? (uint8_t)(p[12] >> 4) : 0;
     out->has_flags = len >= 14 && out->data_offset >= 5;
-    out->flags = out->has_flags ? (uint16_t)(get_u16(p + 12) & 0x0fff) : 0;
+    out->flags = out->has_flags ? (uint16_t)(qvpn_get_u16(p + 12) & 0x0fff) : 0;
     return true;
 }
 
@@ -140,9 +131,9 @@ bool qvpn_udp_read(const uint8_t *p, size_t len, qvpn_udp_hdr *out)
 {
     if (len < 8)
         return false;
-    out->sport = get_u16(p);
-    out->dport = get_u16(p + 2);
-    out->length = get_u16(p + 4);
+    out->sport = qvpn_get_u16(p);
+    out->dport = qvpn_get_u16(p + 2);
+    out->length = qvpn_get_u16(p + 4);
     return true;
 }
 
@@ -164,9 +155,9 @@ bool qvpn_esp_read(const uint8_t *p, size_t len, qvpn_esp_hdr *out)
 {
     if (len < 4)
         return false;
-    out->spi = get_u32(p);
+    out->spi = qvpn_get_u32(p);
     out->has_seq = len >= 8;
-    out->seq = out->has_seq ? get_u32(p + 4) : 0;
+    out->seq = out->has_seq ? qvpn_get_u32(p + 4) : 0;
     return true;
 }
 
@@ -174,9 +165,9 @@ bool qvpn_ah_read(const uint8_t *p, size_t len, qvpn_esp_hdr *out)
 {
     if (len < 8)
         return false;
-    out->spi = get_u32(p + 4);
+    out->spi = qvpn_get_u32(p + 4);
     out->has_seq = len >= 12;
-    out->seq = out->has_seq ? get_u32(p + 8) : 0;
+    out->seq = out->has_seq ? qvpn_get_u32(p + 8) : 0;
     return true;
 }
 
@@ -218,8 +209,8 @@ bool qvpn_isakmp_read(const uint8_t *p, size_t len, qvpn_isakmp_hdr *out)
     out->minor = (uint8_t)(p[17] & 0x0f);
     out->exch = p[18];
     out->flags = p[19];
-    out->msgid = get_u32(p + 20);
-    out->length = get_u32(p + 24);
+    out->msgid = qvpn_get_u32(p + 20);
+    out->length = qvpn_get_u32(p + 24);
     return true;
 }
 
@@ -320,7 +311,7 @@ bool qvpn_ike_payload_next(qvpn_ike_iter *it, qvpn_ike_payload *pl)
     pl->type = it->type;
     pl->next = g[0];
     pl->flags = g[1];
-    pl->length = get_u16(g + 2);
+    pl->length = qvpn_get_u16(g + 2);
     pl->ciphertext = is_ciphertext(it->major, pl->type);
     pl->body = g + 4;
     if (pl->length < 4) {
@@ -368,7 +359,7 @@ bool qvpn_ike_notify_read(uint8_t major, const qvpn_ike_payload *pl, uint16_t *t
         return false;
     if (pl->body_len < at + 2)
         return false;
-    *type = get_u16(pl->body + at);
+    *type = qvpn_get_u16(pl->body + at);
     return true;
 }
 
