@@ -109,9 +109,17 @@ static void add_decrypted(qvpn_facts *f, const qvpn_verdict *v)
         ch->spi_i = e->child_spi_i;
         ch->spi_r = e->child_spi_r;
         ch->text = e->child_sa;
+        ch->ts = e->ts_pair;
     }
-    if (e->del)
+    if (e->del) {
         add_distinct(f->deletes, e->del);
+        /* What ended the tunnel: the first IKE SA's Delete, else the latest one; a
+         * rekey's end ends nothing. */
+        if (!(e->del_kind & QVPN_DEL_REKEYED) && !f->end_delete_ike) {
+            f->end_delete = e->del;
+            f->end_delete_ike = (e->del_kind & QVPN_DEL_IKE) != 0;
+        }
+    }
     if (e->dpd_request)
         f->dpd++;                           /* exchanges: their requests */
     if (e->xauth && (f->xauth == NULL || strcmp(e->xauth, "requested") != 0))
@@ -416,20 +424,6 @@ static void inner_suffix(const qvpn_facts *f, char *buf, size_t len)
         append(buf, len, "; tunnel passes traffic both ways (decrypted)%s", "");
 }
 
-/* The Delete that ended the tunnel: the IKE SA's, else the latest. */
-static const char *ending_delete(const qvpn_facts *f)
-{
-    const char *last = NULL;
-    for (unsigned i = 0; i < QVPN_FACTS_LIST && f->deletes[i]; i++) {
-        if (strstr(f->deletes[i], "rekeyed"))
-            continue;                       /* a rekey's end ends nothing */
-        if (strncmp(f->deletes[i], "IKE SA", 6) == 0)
-            return f->deletes[i];
-        last = f->deletes[i];
-    }
-    return last;
-}
-
 static void verdict_core(const qvpn_facts *f, int64_t end, char *buf, size_t len);
 
 void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
@@ -439,10 +433,11 @@ void qvpn_facts_verdict(const qvpn_facts *f, int64_t end, char *buf, size_t len)
     verdict_core(f, end, buf, len);
     if (f->decrypted && f->had_esp)
         inner_suffix(f, buf, len);
-    if (f->decrypted && f->last_phase == QVPN_PHASE_TEARDOWN && f->deletes[0])
-        append(buf, len, strstr(buf, "torn down") ? "; Delete %.200s (decrypted)"
-                                                  : "; torn down: Delete %.200s (decrypted)",
-               ending_delete(f));
+    if (f->decrypted && f->last_phase == QVPN_PHASE_TEARDOWN && f->end_delete)
+        /* verdict_core() says "torn down" itself for a tunnel that carried ESP both ways */
+        append(buf, len, f->esp_out && f->esp_in ? "; Delete %.200s (decrypted)"
+                                                 : "; torn down: Delete %.200s (decrypted)",
+               f->end_delete);
     icmp_suffix(f, buf, len);
 }
 

@@ -55,6 +55,7 @@ typedef struct qvpn_spi_count {
 typedef struct qvpn_child_fact {
     uint32_t    spi_i, spi_r;
     const char *text;           /* "0x../0x.. I <-> R" */
+    const char *ts;             /* "I <-> R" alone */
 } qvpn_child_fact;
 
 typedef struct qvpn_facts {
@@ -108,6 +109,8 @@ typedef struct qvpn_facts {
     qvpn_child_fact child[QVPN_FACTS_LIST];      /* child SAs created */
     uint8_t        n_child;
     const char    *deletes[QVPN_FACTS_LIST];     /* Deletes, in order */
+    const char    *end_delete;      /* the Delete that ended the tunnel, if one did ... */
+    bool           end_delete_ike;  /* ... of the IKE SA */
     uint32_t       dpd;             /* DPD / liveness messages */
     const char    *xauth;           /* "OK", "FAIL" (the latest status), or "requested" */
     const char    *cfg_address, *cfg_split;

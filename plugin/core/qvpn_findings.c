@@ -472,11 +472,11 @@ static void describe_icmp_error(const qvpn_verdict *v, char *obs, size_t ol,
 static void describe_sa_deleted(const qvpn_verdict *v, char *obs, size_t ol, char *inf,
                                 size_t il)
 {
-    const char *del = v->ev && v->ev->del ? v->ev->del : "an SA";
-    snprintf(obs, ol, "decrypted Delete: %.160s", del);
-    if (strstr(del, "rekeyed"))
+    uint8_t kind = v->ev ? v->ev->del_kind : 0;
+    snprintf(obs, ol, "decrypted Delete: %.160s", v->ev && v->ev->del ? v->ev->del : "an SA");
+    if (kind & QVPN_DEL_REKEYED)
         snprintf(inf, il, "the old SA of a rekey is removed: the tunnel goes on");
-    else if (strncmp(del, "IKE SA", 6) == 0)
+    else if (kind & QVPN_DEL_IKE)
         snprintf(inf, il, "the %s ends the IKE SA: an orderly teardown (logout, idle "
                           "timeout, or a restart of that side)", side(v));
     else

@@ -251,7 +251,7 @@ static bool has_error(const qvpn_ike_inner *in)
 static void phase2(qvpn_ctx *c, const qvpn_ike_inner *in, qvpn_evid *e)
 {
     qvpn_sess_ev *se = &c->sess->ev;
-    char text[64];
+    char text[480];
 
     if (in->n_ts_i || in->n_ts_r) {
         char buf[200];
@@ -285,10 +285,10 @@ static void phase2(qvpn_ctx *c, const qvpn_ike_inner *in, qvpn_evid *e)
         return;
     ch->spi_r = in->sa_spi;
     ch->done_ts = c->obs->ts_ns;
-    snprintf(text, sizeof(text), "0x%08x/0x%08x ", ch->spi_i, ch->spi_r);
-    char full[480];
-    snprintf(full, sizeof(full), "%s%s", text, ch->ts ? ch->ts : "");
-    e->child_sa = qvpn_ev_intern(c, full);
+    snprintf(text, sizeof(text), "0x%08x/0x%08x %s", ch->spi_i, ch->spi_r,
+             ch->ts ? ch->ts : "");
+    e->child_sa = qvpn_ev_intern(c, text);
+    e->ts_pair = ch->ts;                /* the child SA's networks, for the sessions table */
     e->child_spi_i = ch->spi_i;
     e->child_spi_r = ch->spi_r;
 }
@@ -315,9 +315,11 @@ static void deletes(qvpn_ctx *c, const qvpn_ike_inner *in, qvpn_evid *e)
     const qvpn_child_sa *repl = NULL;
 
     if (in->del_protocol == PROTO_IKE) {
+        bool rekeyed = ike_sa_rekeyed(c);
         snprintf(buf, sizeof(buf), "IKE SA by %s%s", side_name(c->v.from_client),
-                 ike_sa_rekeyed(c) ? " (rekeyed: a new IKE SA replaces it)" : "");
+                 rekeyed ? " (rekeyed: a new IKE SA replaces it)" : "");
         e->del = qvpn_ev_intern(c, buf);
+        e->del_kind = QVPN_DEL_IKE | (rekeyed ? QVPN_DEL_REKEYED : 0);
         return;
     }
     n = (size_t)snprintf(buf, sizeof(buf), "%s", in->del_protocol == 2 ? "AH" : "ESP");
@@ -332,6 +334,7 @@ static void deletes(qvpn_ctx *c, const qvpn_ike_inner *in, qvpn_evid *e)
         }
     }
     if (repl) {
+        e->del_kind = QVPN_DEL_REKEYED;
         if (n < sizeof(buf))
             snprintf(buf + n, sizeof(buf) - n, " by %s (rekeyed: 0x%08x/0x%08x replaces it)",
                      side_name(c->v.from_client), repl->spi_i, repl->spi_r);

@@ -50,6 +50,12 @@ enum {
     QVPN_NAT_GATEWAY = 1u << 1
 };
 
+/* What a decrypted Delete removes (qvpn_evid.del_kind). */
+enum {
+    QVPN_DEL_IKE     = 1u << 0,   /* the IKE SA (else IPsec SAs) */
+    QVPN_DEL_REKEYED = 1u << 1    /* ... that a newer SA replaces: a rekey's end */
+};
+
 /* How a diagnosis is known (qvpn.evidence). */
 typedef enum {
     QVPN_EVIDENCE_NONE = 0,
@@ -82,7 +88,8 @@ typedef struct qvpn_evid {
     const char *ts_i, *ts_r;    /* phase-2 selectors: initiator's, responder's */
     const char *ts_pair;        /* both: "I <-> R" */
     const char *p2_proposal;    /* phase-2 suites */
-    const char *del;            /* a Delete: "ESP 0x..., 0x..." / "IKE SA" */
+    const char *del;            /* a Delete: "ESP 0x..., 0x..." / "IKE SA" ... */
+    uint8_t     del_kind;       /* ... QVPN_DEL_*: what it deletes */
     const char *dpd;            /* "R-U-THERE", "R-U-THERE-ACK", "liveness check" */
     const char *xauth;          /* "requested", "OK", "FAIL" */
     const char *cfg_address;    /* Mode Config / CP address assigned */

@@ -469,10 +469,8 @@ static void decrypted_json(GString *out, const qvpn_facts *f)
 static const char *spi_networks(const qvpn_facts *f, uint32_t spi)
 {
     for (unsigned i = 0; i < f->n_child; i++)
-        if (spi == f->child[i].spi_i || spi == f->child[i].spi_r) {
-            const char *t = strchr(f->child[i].text, ' ');
-            return t ? t + 1 : NULL;
-        }
+        if (spi == f->child[i].spi_i || spi == f->child[i].spi_r)
+            return f->child[i].ts;
     return NULL;
 }
 

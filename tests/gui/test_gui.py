@@ -131,13 +131,9 @@ def test_stats_tree_handshake_rtt(wireshark, tshark, captures, shots):
     ws.x.screenshot(shots / 'stats-rtt.png', wid=dlg)
 
 
-def test_expert_info_tree_psk_mismatch(wireshark, captures, shots):
-    """MM5 sent a third time in psk-mismatch.pcap (frame 31): the expanded QuickVPN
-    analysis tree with its phase-1 stall warning."""
-    cap = captures['psk-mismatch']
-    ws = wireshark(cap, '-Y', POLICY, '-g', 31)
-    ws.capture_file_properties()
-
+def qvpn_tree(ws, frame):
+    """The selected frame's QuickVPN tree, expanded, as Edit > Copy > All Visible Items
+    gives it (the packet details pane, from the post-dissector's item on)."""
     def expand_and_copy():
         ws.focus()
         ws.x.click_in(ws.main, 700, -80)     # empty part of the packet details pane
@@ -146,9 +142,20 @@ def test_expert_info_tree_psk_mismatch(wireshark, captures, shots):
         ws.x.key('shift+Right')              # View > Expand Subtrees
         ws.x.key('ctrl+alt+shift+a')         # Edit > Copy > All Visible Items
 
-    text = ws.x.copy(expand_and_copy, lambda t: t.startswith('Frame 31:') and 'Expert Info' in t,
-                     what='Copy All Visible Items of frame 31')
-    tree = text[text.index('[QuickVPN analysis'):]
+    prefix = 'Frame %d:' % frame
+    text = ws.x.copy(expand_and_copy, lambda t: t.startswith(prefix) and 'Expert Info' in t,
+                     what='Copy All Visible Items of frame %d' % frame)
+    return text[text.index('[QuickVPN analysis'):]
+
+
+def test_expert_info_tree_psk_mismatch(wireshark, captures, shots):
+    """MM5 sent a third time in psk-mismatch.pcap (frame 31): the expanded QuickVPN
+    analysis tree with its phase-1 stall warning."""
+    cap = captures['psk-mismatch']
+    ws = wireshark(cap, '-Y', POLICY, '-g', 31)
+    ws.capture_file_properties()
+
+    tree = qvpn_tree(ws, 31)
     assert tree.startswith('[QuickVPN analysis: Session 1, Policy activation, '
                            'IKE Main Mode MM5, MM_KEY_EXCH]')
     for item in ('[Phase: Policy activation', '[IKE message: MM5', '[IKE state: MM_KEY_EXCH',
@@ -168,16 +175,7 @@ def test_refused_proposal_shows_the_offer(wireshark, captures, shots):
     ws = wireshark(cap, '-Y', 'isakmp', '-g', 26)
     ws.capture_file_properties()
 
-    def expand_and_copy():
-        ws.focus()
-        ws.x.click_in(ws.main, 700, -80)
-        ws.x.key('Home', 'End')
-        ws.x.key('shift+Right')
-        ws.x.key('ctrl+alt+shift+a')
-
-    text = ws.x.copy(expand_and_copy, lambda t: t.startswith('Frame 26:') and 'Expert Info' in t,
-                     what='Copy All Visible Items of frame 26')
-    tree = text[text.index('[QuickVPN analysis'):]
+    tree = qvpn_tree(ws, 26)
     for item in ('[Evidence: observed (cleartext)',
                  '[Expert Info (Warning/Response): IKE error notification: cleartext '
                  'NO-PROPOSAL-CHOSEN (14) from the gateway; offered DES/MD5/PSK/MODP768/28800s',
@@ -204,16 +202,7 @@ def test_with_keys_names_the_decrypted_refusal(wireshark, captures, shots):
     ws = wireshark(captures['v1-qm-invalid-id'], *args, '-Y', 'isakmp', '-g', 34)
     ws.capture_file_properties()
 
-    def expand_and_copy():
-        ws.focus()
-        ws.x.click_in(ws.main, 700, -80)
-        ws.x.key('Home', 'End')
-        ws.x.key('shift+Right')
-        ws.x.key('ctrl+alt+shift+a')
-
-    text = ws.x.copy(expand_and_copy, lambda t: t.startswith('Frame 34:') and 'Expert Info' in t,
-                     what='Copy All Visible Items of frame 34')
-    tree = text[text.index('[QuickVPN analysis'):]
+    tree = qvpn_tree(ws, 34)
     for item in ('[Evidence: observed (decrypted)',
                  '[Decrypted notifications: INVALID-ID-INFORMATION',
                  '[Expert Info (Warning/Response): IKE error notification: decrypted notify '
